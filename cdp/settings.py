@@ -22,8 +22,12 @@ def _env_path(name: str, default: Path) -> Path:
 class Settings:
     """Resolved locations and engine settings for one invocation."""
 
-    db_path: Path = field(default_factory=lambda: _env_path("TESSERA_DB", REPO_ROOT / "data" / "warehouse.duckdb"))
-    data_dir: Path = field(default_factory=lambda: _env_path("TESSERA_DATA_DIR", REPO_ROOT / "data" / "sample"))
+    db_path: Path = field(
+        default_factory=lambda: _env_path("TESSERA_DB", REPO_ROOT / "data" / "warehouse.duckdb")
+    )
+    data_dir: Path = field(
+        default_factory=lambda: _env_path("TESSERA_DATA_DIR", REPO_ROOT / "data" / "sample")
+    )
     dbt_project_dir: Path = field(
         default_factory=lambda: _env_path("TESSERA_DBT_PROJECT_DIR", REPO_ROOT / "dbt_project")
     )
