@@ -1,0 +1,5 @@
+"""`python -m cdp` runs the command line."""
+
+from cdp.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""`cdp build`: the dbt build of the project with a progress bar and a summary."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.table import Table
+
+from cdp.console import CdpError, console, progress_bar
+from cdp.dbt_runner import DbtResult, NodeProgress, run_dbt
+
+
+@dataclass
+class BuildOutcome:
+    """A finished dbt build and how long it took."""
+
+    result: DbtResult
+    seconds: float
+
+
+def build_project(
+    *,
+    project_dir: Path,
+    db_path: Path,
+    target: str = "duckdb",
+    select: str | None = None,
+    full_refresh: bool = False,
+    threads: int | None = None,
+) -> BuildOutcome:
+    """Run `dbt build` (seeds, models, tests) and raise CdpError naming the failing nodes."""
+    args = ["build"]
+    if select:
+        args += ["--select", *select.split()]
+    if full_refresh:
+        args.append("--full-refresh")
+    started = time.perf_counter()
+    with progress_bar() as progress:
+        task = progress.add_task("dbt build", total=None, detail="")
+
+        def on_node(event: NodeProgress) -> None:
+            if event.total is not None:
+                progress.update(task, total=event.total)
+            if event.finished:
+                progress.update(task, advance=1, detail=event.unique_id.split(".")[-1])
+
+        result = run_dbt(
+            args, project_dir=project_dir, db_path=db_path, target=target, threads=threads, on_node=on_node
+        )
+    outcome = BuildOutcome(result, time.perf_counter() - started)
+    if not result.success:
+        if result.failures:
+            first = result.failures[0]
+            more = f" (and {len(result.failures) - 1} more)" if len(result.failures) > 1 else ""
+            raise CdpError(f"dbt build failed in {first.name}{more}: {first.message}")
+        raise CdpError("dbt build failed; see dbt_project/logs/dbt.log")
+    return outcome
+
+
+def build_summary(outcome: BuildOutcome) -> Table:
+    """A one-row table of node statuses."""
+    table = Table(title=f"dbt build ({outcome.seconds:.1f}s)", title_justify="left")
+    statuses = sorted(outcome.result.counts)
+    for status in statuses:
+        table.add_column(status, justify="right")
+    table.add_row(*(str(outcome.result.counts[s]) for s in statuses))
+    return table
+
+
+def print_build(outcome: BuildOutcome) -> None:
+    """Print the build summary."""
+    console.print(build_summary(outcome))
+
+
+__all__ = ["BuildOutcome", "CdpError", "build_project", "build_summary", "print_build"]

@@ -1,0 +1,116 @@
+"""The `cdp` command line: parse, call, print. Logic lives in the packages it calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cdp.console import CdpError, fail
+from cdp.settings import Settings
+
+app = typer.Typer(
+    name="cdp",
+    help="Tessera: one trusted profile per customer, SQL audiences, synced to your tools.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="DuckDB warehouse file [default: data/warehouse.duckdb]")
+]
+DataDirOption = Annotated[
+    Path | None, typer.Option("--data-dir", help="Input folder in the contract layout [default: data/sample]")
+]
+ProjectDirOption = Annotated[Path | None, typer.Option("--project-dir", help="dbt project folder")]
+TargetOption = Annotated[str, typer.Option("--target", help="Engine: duckdb | postgres | spark")]
+
+
+def _settings(
+    db: Path | None = None, data_dir: Path | None = None, project_dir: Path | None = None
+) -> Settings:
+    return Settings().with_overrides(db_path=db, data_dir=data_dir, dbt_project_dir=project_dir)
+
+
+@app.command()
+def load(db: DbOption = None, data_dir: DataDirOption = None) -> None:
+    """Land raw files into the DuckDB `raw` schema (already-loaded files are skipped)."""
+    from cdp.loading import load_inputs, print_load_report
+
+    settings = _settings(db, data_dir)
+    try:
+        report = load_inputs(settings)
+    except CdpError as exc:
+        raise fail(str(exc)) from exc
+    print_load_report(report)
+
+
+@app.command()
+def build(
+    db: DbOption = None,
+    project_dir: ProjectDirOption = None,
+    select: Annotated[str | None, typer.Option("--select", "-s", help="dbt node selection")] = None,
+    target: TargetOption = "duckdb",
+    full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Rebuild incremental models")] = False,
+) -> None:
+    """`dbt build` of the project (models and their tests) with the right profile."""
+    from cdp.build import build_project, print_build
+
+    settings = _settings(db, project_dir=project_dir)
+    try:
+        outcome = build_project(
+            project_dir=settings.dbt_project_dir,
+            db_path=settings.db_path,
+            target=target,
+            select=select,
+            full_refresh=full_refresh,
+            threads=settings.threads,
+        )
+    except CdpError as exc:
+        raise fail(str(exc)) from exc
+    print_build(outcome)
+
+
+@app.command()
+def run(
+    db: DbOption = None,
+    data_dir: DataDirOption = None,
+    project_dir: ProjectDirOption = None,
+    target: TargetOption = "duckdb",
+    no_sync: Annotated[bool, typer.Option("--no-sync", help="Stop after the build")] = False,
+) -> None:
+    """Load, build and sync, end to end (on the bundled sample data by default)."""
+    from cdp.pipeline import run_pipeline
+
+    settings = _settings(db, data_dir, project_dir)
+    try:
+        run_pipeline(settings, target=target, sync=not no_sync)
+    except CdpError as exc:
+        raise fail(str(exc)) from exc
+
+
+@app.command("demo-data")
+def demo_data(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the inputs and truth.csv to")],
+    customers: Annotated[int, typer.Option("--customers", min=1, help="Number of people")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files")] = 42,
+    compress: Annotated[bool, typer.Option("--gzip", help="Write .gz files")] = False,
+) -> None:
+    """Generate realistic synthetic inputs (with a truth file) in the contract's folder layout."""
+    from cdp.demo import write_demo_data
+
+    try:
+        write_demo_data(out, customers=customers, seed=seed, compress=compress)
+    except CdpError as exc:
+        raise fail(str(exc)) from exc
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Entry point used by `python -m cdp`."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,71 @@
+"""`cdp load`: land the input folder into DuckDB with a progress bar and a per-source summary."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+from cdp.console import CdpError, console, progress_bar
+from cdp.settings import Settings
+
+if TYPE_CHECKING:
+    from ingest.report import LoadReport
+
+
+def load_inputs(settings: Settings) -> LoadReport:
+    """Load the input folder into the warehouse; CdpError for a missing folder or an unusable database."""
+    import duckdb
+
+    from ingest import load_folder
+    from ingest.report import LoadEvent
+
+    if not settings.data_dir.is_dir():
+        raise CdpError(f"input folder {settings.data_dir} does not exist (pass --data-dir DIR)")
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    with progress_bar() as progress:
+        task = progress.add_task("load", total=None, detail="")
+
+        def on_event(event: LoadEvent) -> None:
+            progress.update(task, total=event.total_files, completed=event.files_done)
+            if event.file is not None:
+                progress.update(task, detail=event.file.file_path)
+
+        try:
+            return load_folder(settings.data_dir, settings.db_path, progress=on_event)
+        except duckdb.Error as exc:
+            first_line = str(exc).strip().splitlines()[0]
+            raise CdpError(f"cannot use warehouse {settings.db_path}: {first_line}") from exc
+
+
+def load_summary(report: LoadReport) -> Table:
+    """Per-source table: files loaded / skipped (already loaded) / quarantined and row counts."""
+    table = Table(title=f"load {report.load_id}", title_justify="left")
+    # Short headers: the table must fit 80 columns (CI logs, narrow terminals).
+    for column in ("source", "files", "new", "skipped", "bad files", "rows", "landed", "quarantined"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    rows = sorted(report.sources.items())
+    for source, s in [*rows, ("total", report.totals)]:
+        quarantined = f"[yellow]{s.rows_quarantined:,}[/]" if s.rows_quarantined else "0"
+        table.add_row(
+            f"[bold]{source}[/]" if source == "total" else source,
+            f"{s.files_seen:,}",
+            f"{s.files_loaded + s.files_empty:,}",
+            f"{s.files_skipped:,}",
+            f"{s.files_quarantined:,}",
+            f"{s.rows_read:,}",
+            f"{s.rows_landed:,}",
+            quarantined,
+        )
+    return table
+
+
+def print_load_report(report: LoadReport) -> None:
+    """Print warnings, the summary table and where to look for quarantined rows."""
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    console.print(load_summary(report))
+    if report.totals.rows_quarantined or report.totals.files_quarantined:
+        console.print(
+            "[yellow]quarantined rows and files are in raw._quarantine with their file, row and reason[/]"
+        )

@@ -1,0 +1,34 @@
+"""`cdp run`: load, build and sync end to end, printing each step's summary."""
+
+from __future__ import annotations
+
+import time
+
+from cdp.build import build_project, print_build
+from cdp.console import console
+from cdp.loading import load_inputs, print_load_report
+from cdp.settings import Settings
+
+
+def run_pipeline(settings: Settings, *, target: str = "duckdb", sync: bool = True) -> None:
+    """Run every step in order; any step's CdpError stops the run with its reason."""
+    started = time.perf_counter()
+    console.rule("[bold]1/3 load")
+    print_load_report(load_inputs(settings))
+    console.rule("[bold]2/3 build")
+    print_build(
+        build_project(
+            project_dir=settings.dbt_project_dir,
+            db_path=settings.db_path,
+            target=target,
+            threads=settings.threads,
+        )
+    )
+    if sync:
+        from cdp.syncing import print_sync_results, sync_all
+
+        console.rule("[bold]3/3 sync")
+        print_sync_results(sync_all(settings))
+    console.print(
+        f"[bold green]done[/] in {time.perf_counter() - started:.1f}s; warehouse: {settings.db_path}"
+    )

@@ -1,0 +1,128 @@
+"""The `cdp` commands' contract: progress, summaries, idempotent loads and one-line failures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from cdp.cli import app
+from cdp.settings import REPO_ROOT
+
+runner = CliRunner()
+
+
+def _write_events(folder: Path, count: int) -> None:
+    events = folder / "events"
+    events.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json.dumps(
+            {
+                "messageId": f"m{i}",
+                "type": "track",
+                "event": "Product Viewed",
+                "anonymousId": f"a{i % 7}",
+                "timestamp": "2026-10-01T12:00:00Z",
+            }
+        )
+        for i in range(count)
+    ]
+    lines.append('{"messageId": "broken", ')  # one malformed line, quarantined
+    (events / "part-1.jsonl").write_text("\n".join(lines) + "\n")
+
+
+def test_load_missing_folder_fails_with_one_line_reason(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["load", "--db", str(tmp_path / "w.duckdb"), "--data-dir", str(tmp_path / "nope")]
+    )
+    assert result.exit_code == 1
+    assert "does not exist" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_load_refuses_a_file_that_is_not_a_duckdb_database(tmp_path: Path) -> None:
+    bogus = tmp_path / "warehouse.duckdb"
+    bogus.write_text("this is not a database\n" * 100)
+    data = tmp_path / "in"
+    _write_events(data, 3)
+    result = runner.invoke(app, ["load", "--db", str(bogus), "--data-dir", str(data)])
+    assert result.exit_code == 1
+    assert f"cannot use warehouse {bogus}" in " ".join(result.output.split())
+
+
+def test_load_twice_lands_nothing_new_and_reports_skips(tmp_path: Path) -> None:
+    db, data = tmp_path / "w.duckdb", tmp_path / "in"
+    _write_events(data, 20)
+
+    first = runner.invoke(app, ["load", "--db", str(db), "--data-dir", str(data)])
+    assert first.exit_code == 0, first.output
+    assert "raw._quarantine" in first.output  # the malformed line is reported, not dropped
+    second = runner.invoke(app, ["load", "--db", str(db), "--data-dir", str(data)])
+    assert second.exit_code == 0, second.output
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        landed = con.execute("select count(*) from raw.segment_events").fetchone()[0]
+        quarantined = con.execute("select count(*) from raw._quarantine").fetchone()[0]
+        skipped = con.execute(
+            "select count(*) from raw._manifest where status = 'loaded' and file_path = 'events/part-1.jsonl'"
+        ).fetchone()[0]
+    assert (landed, quarantined, skipped) == (20, 1, 1)
+    events_row = next(line for line in second.output.splitlines() if line.strip("│ ").startswith("events"))
+    cells = [c.strip() for c in events_row.strip("│").split("│")]
+    assert cells[:4] == ["events", "1", "0", "1"]  # 1 file seen, 0 new, 1 skipped
+
+
+@pytest.fixture
+def broken_project(tmp_path: Path) -> Path:
+    """A one-model dbt project sharing Tessera's profiles, whose model fails at run time."""
+    project = tmp_path / "project"
+    (project / "models").mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "dbt_project" / "profiles.yml", project / "profiles.yml")
+    (project / "dbt_project.yml").write_text(
+        "name: broken\nversion: '1.0.0'\nconfig-version: 2\nprofile: tessera\n"
+    )
+    (project / "models" / "fine.sql").write_text("select 1 as id\n")
+    (project / "models" / "orders_joined.sql").write_text(
+        "select * from {{ ref('fine') }} join missing_table using (id)\n"
+    )
+    return project
+
+
+def test_build_failure_names_the_failing_model(tmp_path: Path, broken_project: Path) -> None:
+    result = runner.invoke(
+        app, ["build", "--db", str(tmp_path / "w.duckdb"), "--project-dir", str(broken_project)]
+    )
+    assert result.exit_code == 1
+    flat = " ".join(result.output.split())
+    assert "dbt build failed in orders_joined" in flat
+    assert "missing_table" in flat
+
+
+def test_build_rejects_an_unknown_target(tmp_path: Path, broken_project: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            "--db",
+            str(tmp_path / "w.duckdb"),
+            "--project-dir",
+            str(broken_project),
+            "--target",
+            "oracle",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "unknown target 'oracle'" in result.output
+
+
+def test_demo_data_writes_the_contract_layout(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo-data", "--out", str(out), "--customers", "30", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    for folder in ("events", "shopify", "hubspot", "pos", "esp", "support", "nps", "consent", "custom"):
+        assert any((out / folder).iterdir()), folder
+    assert (out / "truth.csv").read_text().startswith("identifier_type,identifier_value,person_id")
