@@ -1,0 +1,20 @@
+{#
+    Email addresses are compared trimmed and lower-cased. Anything that does not look like
+    local@domain.tld (one @, no spaces, dot-separated atoms on the left, DNS labels and an alphabetic or
+    punycode TLD on the right) becomes NULL, so placeholders such as `n/a`, `none@` or `test` never link
+    two customers.
+#}
+
+{% macro _email_pattern() -%}
+    {%- set atom = "[a-z0-9!#$%&'*+/=?^_`{|}~-]+" -%}
+    {%- set label = "[a-z0-9]([a-z0-9-]*[a-z0-9])?" -%}
+    ^{{ atom }}([.]{{ atom }})*@({{ label }}[.])+([a-z]{2,63}|xn--[a-z0-9-]{1,59})$
+{%- endmacro %}
+
+{% macro normalise_email(expr) -%}
+    {%- set cleaned = "lower(trim(" ~ expr ~ "))" -%}
+    case
+        when length({{ cleaned }}) <= 254 and {{ tessera.regex_matches(cleaned, tessera._email_pattern()) }}
+            then {{ cleaned }}
+    end
+{%- endmacro %}

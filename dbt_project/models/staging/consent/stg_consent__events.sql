@@ -1,0 +1,58 @@
+{#-
+    One row per distinct consent change. Lines carry no id: `consent_event_id` is a hash of the line's
+    values as sent, so a line sent twice is one event (the copy loaded first is kept).
+-#}
+
+with
+
+source_events as (
+    select * from {{ source('consent', 'consent_events') }}
+),
+
+renamed as (
+    select
+        {{ dbt.hash(dbt.concat([
+            "coalesce(trim(email), '')", "'|'",
+            "coalesce(trim(user_id), '')", "'|'",
+            "coalesce(trim(purpose), '')", "'|'",
+            "coalesce(trim(status), '')", "'|'",
+            "coalesce(trim(occurred_at), '')", "'|'",
+            "coalesce(trim(source), '')"
+        ])) }} as consent_event_id,
+        {{ normalise_email('email') }} as email,
+        {{ clean_text('user_id') }} as user_id,
+        lower({{ clean_text('purpose') }}) as purpose,
+        lower({{ clean_text('status') }}) as status,
+        {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
+        {{ clean_text('source') }} as consent_source,
+        _loaded_at,
+        _file,
+        _row_number
+    from source_events
+),
+
+ranked as (
+    select
+        renamed.*,
+        row_number() over (
+            partition by consent_event_id
+            order by _loaded_at, _file, _row_number
+        ) as copy_number
+    from renamed
+),
+
+final as (
+    select
+        consent_event_id,
+        email,
+        user_id,
+        purpose,
+        status,
+        occurred_at,
+        consent_source,
+        _loaded_at
+    from ranked
+    where copy_number = 1
+)
+
+select * from final

@@ -1,0 +1,57 @@
+{#- One row per (custom source, record id): the row loaded last wins. -#}
+
+with
+
+source_records as (
+    select * from {{ source('custom', 'custom_records') }}
+),
+
+renamed as (
+    select
+        {{ clean_text('source_name') }} as source_name,
+        {{ normalise_id('record_id') }} as record_id,
+        {{ normalise_email('email') }} as email,
+        {{ normalise_phone('phone') }} as phone,
+        {{ clean_text('user_id') }} as user_id,
+        {{ normalise_id('crm_id') }} as crm_id,
+        {{ normalise_id('loyalty_id') }} as loyalty_id,
+        {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
+        {{ clean_text('first_name') }} as first_name,
+        {{ clean_text('last_name') }} as last_name,
+        attributes,
+        _loaded_at,
+        _file,
+        _row_number
+    from source_records
+),
+
+ranked as (
+    select
+        renamed.*,
+        row_number() over (
+            partition by source_name, record_id
+            order by _loaded_at desc, _file desc, _row_number desc
+        ) as version_rank
+    from renamed
+    where source_name is not null and record_id is not null
+),
+
+final as (
+    select
+        source_name,
+        record_id,
+        email,
+        phone,
+        user_id,
+        crm_id,
+        loyalty_id,
+        occurred_at,
+        first_name,
+        last_name,
+        attributes,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,53 @@
+{#-
+    One row per HubSpot contact. Each export repeats every contact: the row loaded last wins (within a
+    load, the later file and row). Lifecycle stages are exported as labels ("Marketing Qualified Lead");
+    they are stored as HubSpot's internal values (`marketingqualifiedlead`).
+-#}
+
+with
+
+source_contacts as (
+    select * from {{ source('hubspot', 'hubspot_contacts') }}
+),
+
+renamed as (
+    select
+        {{ normalise_id('record_id') }} as crm_id,
+        {{ normalise_email('email') }} as email,
+        {{ normalise_phone('phone_number') }} as phone,
+        {{ clean_text('first_name') }} as first_name,
+        {{ clean_text('last_name') }} as last_name,
+        {{ parse_timestamp_utc('create_date') }} as created_at,
+        nullif({{ regex_replace_all("lower(trim(lifecycle_stage))", "[^a-z]", "") }}, '') as lifecycle_stage,
+        _loaded_at,
+        _file,
+        _row_number
+    from source_contacts
+),
+
+ranked as (
+    select
+        renamed.*,
+        row_number() over (
+            partition by crm_id
+            order by _loaded_at desc, _file desc, _row_number desc
+        ) as version_rank
+    from renamed
+    where crm_id is not null
+),
+
+final as (
+    select
+        crm_id,
+        email,
+        phone,
+        first_name,
+        last_name,
+        created_at,
+        lifecycle_stage,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,45 @@
+{#- One row per Zendesk user: the row loaded last wins. -#}
+
+with
+
+source_users as (
+    select * from {{ source('zendesk', 'zendesk_users') }}
+),
+
+renamed as (
+    select
+        {{ normalise_id('id') }} as zendesk_user_id,
+        {{ normalise_email('email') }} as email,
+        {{ normalise_phone('phone') }} as phone,
+        {{ clean_text('name') }} as full_name,
+        {{ parse_timestamp_utc('created_at') }} as created_at,
+        _loaded_at,
+        _file,
+        _row_number
+    from source_users
+),
+
+ranked as (
+    select
+        renamed.*,
+        row_number() over (
+            partition by zendesk_user_id
+            order by _loaded_at desc, _file desc, _row_number desc
+        ) as version_rank
+    from renamed
+    where zendesk_user_id is not null
+),
+
+final as (
+    select
+        zendesk_user_id,
+        email,
+        phone,
+        full_name,
+        created_at,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final
