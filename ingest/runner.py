@@ -27,6 +27,10 @@ SOURCE_NAMES: tuple[str, ...] = tuple(LOADERS)
 ProgressCallback = Callable[[LoadEvent], None]
 
 
+#: Files at the top of a data folder that belong to evaluation, not to any source; skipped without a warning.
+EVALUATION_FILES = frozenset({"truth.csv"})
+
+
 def load_folder(
     data_dir: Path,
     db_path: Path,
@@ -124,7 +128,8 @@ def _discover(
     """The files to load, in a stable order; warns about everything it will not load."""
     work = []
     for entry in sorted(data_dir.iterdir()):
-        if is_hidden(entry):
+        # `cdp demo-data` writes truth.csv beside the source folders: it is for `cdp eval`, not a source.
+        if is_hidden(entry) or entry.name in EVALUATION_FILES:
             continue
         if entry.is_file():
             if report_unknown:

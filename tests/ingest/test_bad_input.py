@@ -184,12 +184,14 @@ def test_unknown_folders_and_unexpected_files_are_warned_and_skipped(data_dir: P
     write(data_dir / "crm_dump" / "x.csv", "a\n1\n")
     write(data_dir / "events" / "notes.txt", "hello")
     write(data_dir / "events" / "ok.jsonl", jsonl([GOOD_EVENT]))
-    write(data_dir / "truth.csv", "identifier_type\n")
+    write(data_dir / "truth.csv", "identifier_type\n")  # demo-data's evaluation file: skipped quietly
+    write(data_dir / "contacts.csv", "id\n")
     write(data_dir / "events" / ".DS_Store", b"\x00\x01")
     report = load(data_dir, db_path)
     assert any(w.startswith("crm_dump/: unknown folder, skipped") for w in report.warnings)
     assert any(w.startswith("events/notes.txt: unexpected file type for events/") for w in report.warnings)
-    assert "truth.csv: not in a source folder, skipped" in report.warnings
+    assert "contacts.csv: not in a source folder, skipped" in report.warnings
+    assert not any(w.startswith("truth.csv") for w in report.warnings)
     assert not any(".DS_Store" in w for w in report.warnings)
     assert rows(db_path, "select file_path from raw._manifest") == [("events/ok.jsonl",)]
 
