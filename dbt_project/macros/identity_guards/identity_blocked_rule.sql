@@ -1,0 +1,24 @@
+{#-
+  The guard rule that blocks an identifier, or NULL: `blocked_value` for a listed placeholder,
+  `blocked_pattern` for a value matching a placeholder pattern of its type (or of every type, '*').
+  With detail=true, the matching entry instead (the pattern, or 'listed placeholder').
+-#}
+{% macro identity_blocked_rule(type_column, value_column, detail=false) -%}
+  {%- set values = identity_blocked_values() -%}
+  {%- set patterns = identity_blocked_patterns() -%}
+  case
+    {%- for type_name, listed in values.items() if listed %}
+    when {% if type_name != '*' %}{{ type_column }} = '{{ type_name }}' and {% endif -%}
+      lower({{ value_column }}) in (
+        {%- for v in listed %}'{{ v | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor -%}
+      ) then {{ "'listed placeholder'" if detail else "'blocked_value'" }}
+    {%- endfor %}
+    {%- for type_name, listed in patterns.items() %}
+    {%- for pattern in listed %}
+    when {% if type_name != '*' %}{{ type_column }} = '{{ type_name }}' and {% endif -%}
+      {{ tessera.regex_matches('lower(' ~ value_column ~ ')', pattern) }} then {{ ("'matches " ~ pattern | replace("'", "''") ~ "'") if detail else "'blocked_pattern'" }}
+    {%- endfor %}
+    {%- endfor %}
+    else null
+  end
+{%- endmacro %}

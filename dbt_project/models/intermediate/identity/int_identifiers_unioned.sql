@@ -1,0 +1,125 @@
+{#-
+  Every identifier seen on every staged source record: one row per (source, record, identifier).
+  Values arrive normalised from staging (emails lower-cased, phones E.164); ids are trimmed text.
+-#}
+
+with
+
+segment_events as (
+    select * from {{ ref('stg_segment__events') }}
+),
+
+shopify_orders as (
+    select * from {{ ref('stg_shopify__orders') }}
+),
+
+hubspot_contacts as (
+    select * from {{ ref('stg_hubspot__contacts') }}
+),
+
+pos_sale_lines as (
+    select * from {{ ref('stg_pos__sale_lines') }}
+),
+
+esp_email_events as (
+    select * from {{ ref('stg_esp__email_events') }}
+),
+
+zendesk_users as (
+    select * from {{ ref('stg_zendesk__users') }}
+),
+
+zendesk_tickets as (
+    select * from {{ ref('stg_zendesk__tickets') }}
+),
+
+nps_responses as (
+    select * from {{ ref('stg_nps__responses') }}
+),
+
+consent_events as (
+    select * from {{ ref('stg_consent__events') }}
+),
+
+custom_records as (
+    select * from {{ ref('stg_custom__records') }}
+),
+
+{#- An alias's previousId is usually an anonymous id; it is a user id when it is known as one. -#}
+segment_user_ids as (
+    select distinct user_id from segment_events where user_id is not null
+),
+
+segment_typed as (
+    select
+        segment_events.*,
+        case when segment_events.previous_id is not null and segment_user_ids.user_id is null
+            then segment_events.previous_id end as previous_anonymous_id,
+        segment_user_ids.user_id as previous_user_id
+    from segment_events
+    left join segment_user_ids on segment_user_ids.user_id = segment_events.previous_id
+),
+
+zendesk_requesters as (
+    select requester.zendesk_user_id, requester.created_at
+    from zendesk_tickets as requester
+),
+
+custom_keyed as (
+    select {{ dbt.concat(['source_name', "':'", 'record_id']) }} as custom_record_id, custom_records.*
+    from custom_records
+),
+
+unioned as (
+    {{ identity_unpivot('segment_typed', "'segment'", 'message_id', 'occurred_at', {
+        'anonymous_id': 'anonymous_id', 'user_id': 'user_id', 'email': 'email', 'phone': 'phone',
+        'device_id': 'device_id'}) }}
+    union all
+    {{ identity_unpivot('segment_typed', "'segment'", 'message_id', 'occurred_at',
+        {'anonymous_id': 'previous_anonymous_id'}) }}
+    union all
+    {{ identity_unpivot('segment_typed', "'segment'", 'message_id', 'occurred_at',
+        {'user_id': 'previous_user_id'}) }}
+    union all
+    {{ identity_unpivot('shopify_orders', "'shopify'", 'order_id', 'ordered_at', {
+        'shopify_customer_id': 'shopify_customer_id', 'email': 'email', 'phone': 'phone'}) }}
+    union all
+    {{ identity_unpivot('hubspot_contacts', "'hubspot'", 'crm_id', 'coalesce(created_at, _loaded_at)', {
+        'crm_id': 'crm_id', 'email': 'email', 'phone': 'phone'}) }}
+    union all
+    {{ identity_unpivot('pos_sale_lines', "'pos'", 'sale_line_id', 'occurred_at', {
+        'loyalty_id': 'loyalty_id', 'email': 'email', 'phone': 'phone'}) }}
+    union all
+    {{ identity_unpivot('esp_email_events', "'esp'", 'esp_event_id', 'occurred_at', {'email': 'email'}) }}
+    union all
+    {{ identity_unpivot('zendesk_users', "'zendesk'", 'zendesk_user_id', 'coalesce(created_at, _loaded_at)', {
+        'zendesk_user_id': 'zendesk_user_id', 'email': 'email', 'phone': 'phone'}) }}
+    union all
+    {#- Tickets reach customers through their requester, the zendesk record of the same id. -#}
+    {{ identity_unpivot('zendesk_requesters', "'zendesk'", 'zendesk_user_id', 'created_at', {
+        'zendesk_user_id': 'zendesk_user_id'}) }}
+    union all
+    {{ identity_unpivot('nps_responses', "'nps'", 'nps_response_id', 'responded_at', {'email': 'email'}) }}
+    union all
+    {{ identity_unpivot('consent_events', "'consent'", 'consent_event_id', 'occurred_at', {
+        'email': 'email', 'user_id': 'user_id'}) }}
+    union all
+    {{ identity_unpivot('custom_keyed', "'custom'", 'custom_record_id', 'coalesce(occurred_at, _loaded_at)', {
+        'email': 'email', 'phone': 'phone', 'user_id': 'user_id', 'crm_id': 'crm_id',
+        'loyalty_id': 'loyalty_id'}) }}
+),
+
+{#- A zendesk user with several tickets, or an alias naming its own anonymous id, repeats a pair. -#}
+final as (
+    select
+        source,
+        record_id,
+        identifier_type,
+        identifier_value,
+        min(cast(occurred_at as {{ dbt.type_timestamp() }})) as occurred_at,
+        max(cast(occurred_at as {{ dbt.type_timestamp() }})) as last_occurred_at
+    from unioned
+    group by source, record_id, identifier_type, identifier_value
+)
+
+select * from final

@@ -1,0 +1,200 @@
+{#-
+  Stable customer ids: an append-only history of which customer each identifier belongs to. A run appends
+  a row only for identifiers whose customer changed (or that appeared, or that left every customer:
+  customer_id NULL), stamped with the run's time, so the latest row per identifier is its current customer
+  and re-running on the same data appends nothing.
+
+  Rules (docs/identity.md):
+  - each previous customer id goes to the new component holding most of its identifiers (a split: the
+    other parts get new ids); ties go to the part holding the identifiers the id has held the longest;
+  - a component offered several previous ids keeps the oldest (first assigned), the others are merged
+    into it; ties: the id that held the strongest identifier, then the one holding more identifiers;
+  - a component offered none gets a new id: `cus_` + hash of its smallest identifier key on the first run
+    (deterministic), salted with the run time afterwards so an id is never reused.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key=['identifier_key', 'assigned_at'],
+    on_schema_change='fail',
+) }}
+
+with
+
+components as (
+    select * from {{ ref('int_identity_components') }}
+),
+
+nodes as (
+    select * from {{ ref('int_identity_nodes') }}
+),
+
+{% if is_incremental() %}
+
+history as (
+    select * from {{ this }}
+),
+
+history_ranked as (
+    select
+        identifier_key,
+        identifier_type,
+        identifier_value,
+        customer_id,
+        assigned_at,
+        row_number() over (partition by identifier_key order by assigned_at desc) as recency_rank
+    from history
+),
+
+previous_assignments as (
+    select identifier_key, identifier_type, identifier_value, customer_id, assigned_at
+    from history_ranked
+    where recency_rank = 1 and customer_id is not null
+),
+
+customer_ages as (
+    select customer_id, min(assigned_at) as created_at
+    from history
+    where customer_id is not null
+    group by customer_id
+),
+
+{% else %}
+
+previous_assignments as (
+    select
+        cast(null as {{ dbt.type_string() }}) as identifier_key,
+        cast(null as {{ dbt.type_string() }}) as identifier_type,
+        cast(null as {{ dbt.type_string() }}) as identifier_value,
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_timestamp() }}) as assigned_at
+    where 1 = 0
+),
+
+customer_ages as (
+    select
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_timestamp() }}) as created_at
+    where 1 = 0
+),
+
+{% endif %}
+
+members as (
+    select
+        components.component_id,
+        nodes.identifier_key,
+        nodes.identifier_type,
+        nodes.identifier_value,
+        nodes.type_priority
+    from components
+    inner join nodes on nodes.node_id = components.node_id
+),
+
+previous_id_overlaps as (
+    select
+        members.component_id,
+        previous_assignments.customer_id,
+        count(*) as shared_identifiers,
+        min(members.type_priority) as strongest_priority,
+        min(previous_assignments.assigned_at) as longest_held_since
+    from members
+    inner join previous_assignments on previous_assignments.identifier_key = members.identifier_key
+    group by members.component_id, previous_assignments.customer_id
+),
+
+previous_id_homes as (
+    select
+        component_id,
+        customer_id,
+        shared_identifiers,
+        strongest_priority,
+        row_number() over (
+            partition by customer_id order by shared_identifiers desc, longest_held_since, component_id
+        ) as home_rank
+    from previous_id_overlaps
+),
+
+surviving_ids as (
+    select
+        previous_id_homes.component_id,
+        previous_id_homes.customer_id,
+        row_number() over (
+            partition by previous_id_homes.component_id
+            order by customer_ages.created_at, previous_id_homes.strongest_priority,
+                previous_id_homes.shared_identifiers desc, previous_id_homes.customer_id
+        ) as survival_rank
+    from previous_id_homes
+    left join customer_ages on customer_ages.customer_id = previous_id_homes.customer_id
+    where previous_id_homes.home_rank = 1
+),
+
+component_first_keys as (
+    select component_id, min(identifier_key) as first_identifier_key
+    from members
+    group by component_id
+),
+
+component_customers as (
+    select
+        component_first_keys.component_id,
+        coalesce(
+            surviving_ids.customer_id,
+            {{ dbt.concat(["'cus_'", 'substr(' ~ dbt.hash(
+                dbt.concat(['component_first_keys.first_identifier_key', "'@'",
+                    "cast(" ~ identity_run_at() ~ " as " ~ dbt.type_string() ~ ")"])
+                if is_incremental() else 'component_first_keys.first_identifier_key'
+            ) ~ ', 1, 16)']) }}
+        ) as customer_id
+    from component_first_keys
+    left join surviving_ids
+        on surviving_ids.component_id = component_first_keys.component_id
+        and surviving_ids.survival_rank = 1
+),
+
+current_assignments as (
+    select
+        members.identifier_key,
+        members.identifier_type,
+        members.identifier_value,
+        component_customers.customer_id
+    from members
+    inner join component_customers on component_customers.component_id = members.component_id
+),
+
+changed_assignments as (
+    select
+        current_assignments.identifier_key,
+        current_assignments.identifier_type,
+        current_assignments.identifier_value,
+        current_assignments.customer_id
+    from current_assignments
+    left join previous_assignments
+        on previous_assignments.identifier_key = current_assignments.identifier_key
+    where previous_assignments.customer_id is null
+        or previous_assignments.customer_id <> current_assignments.customer_id
+),
+
+{#- Identifiers that left every customer (now rejected by a guard, or their records are gone). -#}
+released_assignments as (
+    select
+        previous_assignments.identifier_key,
+        previous_assignments.identifier_type,
+        previous_assignments.identifier_value,
+        cast(null as {{ dbt.type_string() }}) as customer_id
+    from previous_assignments
+    left join current_assignments
+        on current_assignments.identifier_key = previous_assignments.identifier_key
+    where current_assignments.identifier_key is null
+),
+
+final as (
+    select identifier_key, identifier_type, identifier_value, customer_id,
+        {{ identity_run_at() }} as assigned_at
+    from changed_assignments
+    union all
+    select identifier_key, identifier_type, identifier_value, customer_id,
+        {{ identity_run_at() }} as assigned_at
+    from released_assignments
+)
+
+select * from final
