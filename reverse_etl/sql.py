@@ -1,0 +1,26 @@
+"""Identifiers and literals rendered through sqlglot: names from syncs.yml are never spliced raw into SQL."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+
+def ident(name: str, dialect: str = "duckdb") -> str:
+    """A quoted identifier (`"my col"`), safe for any name."""
+    return exp.to_identifier(name, quoted=True).sql(dialect)
+
+
+def relation(schema: str, name: str, dialect: str = "duckdb") -> str:
+    """A quoted `schema.table` reference."""
+    return exp.table_(name, db=schema, quoted=True).sql(dialect)
+
+
+def literal(value: str, dialect: str = "duckdb") -> str:
+    """A quoted string literal."""
+    return exp.Literal.string(value).sql(dialect)
+
+
+def split_relation(name: str, default_schema: str = "main") -> tuple[str, str]:
+    """`schema.table` or `table` -> (schema, table)."""
+    schema, _, table = name.rpartition(".")
+    return (schema or default_schema, table)
