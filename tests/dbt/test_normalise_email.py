@@ -27,8 +27,13 @@ def plain_emails(draw: st.DrawFn) -> str:
     return ".".join(atoms) + "@" + ".".join([*labels, tld])
 
 
+# What exports leave around a value: spaces, tabs (CSV cells pasted from spreadsheets), line breaks and
+# no-break spaces.
+PADDING = st.text(alphabet=" \t\r\n\xa0", max_size=3)
+
+
 def padded(text: str) -> st.SearchStrategy[str]:
-    return st.builds(lambda a, b: a + text + b, st.sampled_from(["", " ", "  "]), st.sampled_from(["", " "]))
+    return st.builds(lambda a, b: a + text + b, PADDING, PADDING)
 
 
 @given(data=st.data())
@@ -76,6 +81,9 @@ def test_junk_gives_null(normalisers: Normalisers, data: st.DataObject) -> None:
     ("text", "expected"),
     [
         ("  Alice.Smith@Example.COM ", "alice.smith@example.com"),
+        ("Charris359@gmail.com\t", "charris359@gmail.com"),  # regression: a trailing tab lost the email
+        ("\xa0bob@example.org\r\n", "bob@example.org"),
+        ("bob\t@example.org", None),
         ("o'brien+news@mail.example.co.uk", "o'brien+news@mail.example.co.uk"),
         ("user@xn--bcher-kva.example", "user@xn--bcher-kva.example"),
         ("alice@example", None),

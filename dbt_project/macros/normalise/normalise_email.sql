@@ -1,5 +1,6 @@
 {#
-    Email addresses are compared trimmed and lower-cased. Anything that does not look like
+    Email addresses are compared trimmed (of any whitespace, tabs and no-break spaces included) and
+    lower-cased. Anything that does not look like
     local@domain.tld (one @, no spaces, dot-separated atoms on the left, DNS labels and an alphabetic or
     punycode TLD on the right) becomes NULL, so placeholders such as `n/a`, `none@` or `test` never link
     two customers.
@@ -11,8 +12,14 @@
     ^{{ atom }}([.]{{ atom }})*@({{ label }}[.])+([a-z]{2,63}|xn--[a-z0-9-]{1,59})$
 {%- endmacro %}
 
+{#- Whitespace an export can leave around a value: spaces, tabs, line breaks, no-break spaces. -#}
+{% macro _surrounding_whitespace_pattern() -%}
+    {%- set ws = "[ \t\r\n\x0b\x0c\xa0]" -%}
+    ^{{ ws }}+|{{ ws }}+$
+{%- endmacro %}
+
 {% macro normalise_email(expr) -%}
-    {%- set cleaned = "lower(trim(" ~ expr ~ "))" -%}
+    {%- set cleaned = "lower(" ~ tessera.regex_replace_all(expr, tessera._surrounding_whitespace_pattern(), "") ~ ")" -%}
     case
         when length({{ cleaned }}) <= 254 and {{ tessera.regex_matches(cleaned, tessera._email_pattern()) }}
             then {{ cleaned }}
