@@ -22,10 +22,12 @@ def header_fields(
     columns: Mapping[str, str],
     required: Collection[str],
     ctx: FileContext,
+    quiet: Collection[str] = (),
 ) -> list[Field]:
     """Fields for raw columns filled from header columns (`columns`: raw column -> header name).
 
-    A missing required header rejects the whole file; a missing optional one lands as NULL with a warning.
+    A missing required header rejects the whole file; a missing optional one lands as NULL with a warning,
+    except `quiet` headers (useful extras outside the source's contract, which many exports lack).
     """
     fields, absent = [], []
     for raw_column, wanted in columns.items():
@@ -33,7 +35,7 @@ def header_fields(
         if actual is None and wanted in required:
             shown = ", ".join(f"'{h}'" for h in header[:30])
             raise FileRejected(f"missing required column '{wanted}' (columns found: {shown})")
-        if actual is None:
+        if actual is None and wanted not in quiet:
             absent.append(wanted)
         fields.append(Field(raw_column, json_pointer(actual) if actual is not None else None))
     if absent:

@@ -102,6 +102,7 @@ RAW_TABLES: dict[str, RawTable] = {
                 "phone_number",
                 "create_date",
                 "lifecycle_stage",
+                "country",
             ),
         ),
         RawTable(
@@ -197,5 +198,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     for table in RAW_TABLES.values():
         con.execute(_create_sql(table, table.all_columns))
+        # A warehouse created by an older version gains the columns added since (NULL for old rows).
+        for name, sql_type in table.all_columns.items():
+            con.execute(f'alter table {table.qualified_name} add column if not exists "{name}" {sql_type}')
     for table in (MANIFEST_TABLE, QUARANTINE_TABLE):
         con.execute(_create_sql(table, table.columns))

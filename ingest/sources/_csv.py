@@ -24,11 +24,15 @@ class CsvLoader(SourceLoader):
     table: RawTable
     header: ClassVar[Mapping[str, str]]
     required_columns: frozenset[str]
+    #: Headers picked up when present and not warned about when absent.
+    quiet_columns: frozenset[str] = frozenset()
     checks: Sequence[Check]
 
     def read(self, con: duckdb.DuckDBPyConnection, ctx: FileContext) -> ReadResult:
         return read_csv(con, ctx.file.path)
 
     def targets(self, read: ReadResult, ctx: FileContext) -> Sequence[Target]:
-        fields = header_fields(read.columns or [], self.header, self.required_columns, ctx)
+        fields = header_fields(
+            read.columns or [], self.header, self.required_columns, ctx, self.quiet_columns
+        )
         return [Target(self.table, fields, self.checks)]

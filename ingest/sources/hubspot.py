@@ -22,6 +22,9 @@ class HubspotLoader(CsvLoader):
         "phone_number": "Phone Number",
         "create_date": "Create Date",
         "lifecycle_stage": "Lifecycle Stage",
+        # Not in the contract, but HubSpot's standard property: it tells how to read national phone numbers.
+        "country": "Country/Region",
     }
     required_columns = frozenset({"Record ID"})
+    quiet_columns = frozenset({"Country/Region"})
     checks = (checks.required("record_id", "Record ID"),)

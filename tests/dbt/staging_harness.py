@@ -30,6 +30,7 @@ STAGING_PATHS = (
     "profiles.yml",
     "macros/normalise",
     "macros/portable",
+    "macros/privacy",
     "models/staging",
     "seeds",
 )
@@ -135,6 +136,10 @@ def normalisers(dbt_harness: DbtHarness, empty_warehouse: Path) -> Iterator[Norm
     macros = {
         "email": "normalise_email('value')",
         **{f"phone_{c}": f"normalise_phone('value', '{c}')" for c in PHONE_COUNTRIES},
+        # The record's country given as a name, and a country the macro does not know (falls back to US).
+        "phone_in_united_kingdom": "normalise_phone_in_country('value', \"'United Kingdom'\")",
+        "phone_in_de": "normalise_phone_in_country('value', \"'de'\")",
+        "phone_in_narnia": "normalise_phone_in_country('value', \"'Narnia'\")",
         **{name: f"{name}('value')" for name in SCALAR_MACROS},
     }
     parts = [f"/*<{name}>*/ {{{{ {call} }}}} /*</{name}>*/ as {name}" for name, call in macros.items()]

@@ -216,3 +216,40 @@ def test_country_table_agrees_with_libphonenumber(normalisers: Normalisers, coun
 )
 def test_examples(normalisers: Normalisers, country: str, text: str | None, expected: str | None) -> None:
     assert normalisers.run(f"phone_{country}", [text]) == [expected]
+
+
+#: `normalise_phone_in_country` entries of the harness: the record's country as written, and the region
+#: whose national numbers it should read.
+RECORD_COUNTRIES = {"phone_in_united_kingdom": "GB", "phone_in_de": "DE", "phone_in_narnia": "US"}
+
+
+@given(data=st.data(), macro=st.sampled_from(sorted(RECORD_COUNTRIES)))
+@PROPERTY_SETTINGS
+def test_national_format_uses_the_record_country(
+    normalisers: Normalisers, data: st.DataObject, macro: str
+) -> None:
+    """A CRM contact in the UK writes `07911 123456`; an unknown country falls back to the default (US)."""
+    numbers = data.draw(st.lists(valid_numbers((RECORD_COUNTRIES[macro],)), min_size=1, max_size=40))
+    inputs = [phonenumbers.format_number(n, PhoneNumberFormat.NATIONAL) for n in numbers]
+    expected = [phonenumbers.format_number(n, PhoneNumberFormat.E164) for n in numbers]
+    assert normalisers.run(macro, inputs) == expected, inputs
+
+
+@given(data=st.data(), macro=st.sampled_from(sorted(RECORD_COUNTRIES)))
+@PROPERTY_SETTINGS
+def test_international_formats_ignore_the_record_country(
+    normalisers: Normalisers, data: st.DataObject, macro: str
+) -> None:
+    numbers = data.draw(st.lists(valid_numbers(PHONE_COUNTRIES + OTHER_REGIONS), min_size=1, max_size=40))
+    inputs = [data.draw(written_internationally(n)) for n in numbers]
+    expected = [phonenumbers.format_number(n, PhoneNumberFormat.E164) for n in numbers]
+    assert normalisers.run(macro, inputs) == expected, inputs
+
+
+def test_record_country_falls_back_to_the_default_when_invalid_there(normalisers: Normalisers) -> None:
+    # 11 digits starting 1 are not a UK number, but are a US one written with its trunk 1.
+    assert normalisers.run("phone_in_united_kingdom", ["1 (415) 555-0134", "0000000000", None]) == [
+        "+14155550134",
+        None,
+        None,
+    ]
