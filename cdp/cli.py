@@ -91,6 +91,88 @@ def run(
         raise fail(str(exc)) from exc
 
 
+@app.command()
+def sync(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Syncs to run (default: all); or `status`, or `rejections NAME`", show_default=False
+        ),
+    ] = None,
+    db: DbOption = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Sync configuration [default: syncs.yml]")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan and a sample; change nothing")
+    ] = False,
+    full_resync: Annotated[bool, typer.Option("--full-resync", help="Send every row again")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Rows shown by status / rejections")] = 20,
+) -> None:
+    """Run reverse-ETL syncs (`cdp sync status`: recent runs; `cdp sync rejections NAME`: refused records)."""
+    from cdp.syncing import print_sync_rejections, print_sync_results, print_sync_status, sync_all
+
+    settings = _settings(db)
+    names = names or []
+    try:
+        if names[:1] == ["status"]:
+            print_sync_status(settings, limit)
+        elif names[:1] == ["rejections"]:
+            if len(names) != 2:
+                raise CdpError("usage: cdp sync rejections NAME")
+            print_sync_rejections(settings, names[1], limit)
+        else:
+            results = sync_all(
+                settings, names or None, config_path=config, dry_run=dry_run, full_resync=full_resync
+            )
+            print_sync_results(results)
+    except CdpError as exc:
+        raise fail(str(exc)) from exc
+
+
+@app.command()
+def profile(
+    identifier: Annotated[
+        str, typer.Argument(help="An email, phone, user id, any identifier or a customer id")
+    ],
+    db: DbOption = None,
+    show_pii: Annotated[
+        bool, typer.Option("--show-pii", help="Show emails, phones and names unmasked")
+    ] = False,
+) -> None:
+    """Show a customer's unified profile: identifiers with sources, merges, traits, audiences, timeline."""
+    from cdp.profile_view import print_profile
+
+    try:
+        print_profile(_settings(db), identifier, show_pii=show_pii)
+    except CdpError as exc:
+        raise fail(str(exc)) from exc
+
+
+eval_app = typer.Typer(help="Measure Tessera's output against a truth file.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("identity")
+def eval_identity(
+    truth: Annotated[Path, typer.Option("--truth", help="CSV identifier_type,identifier_value,person_id")],
+    db: DbOption = None,
+    worst: Annotated[int, typer.Option("--worst", help="Over-merged clusters to show")] = 5,
+) -> None:
+    """Pairwise precision, recall and F1 of identity resolution, and the worst over-merged customers."""
+    from cdp.console import console
+    from cdp.identity_eval import TruthFileError, evaluate_identity, format_evaluation
+
+    settings = _settings(db)
+    if not settings.db_path.is_file():
+        raise fail(f"warehouse {settings.db_path} not found: run `cdp run` first")
+    try:
+        evaluation = evaluate_identity(settings.db_path, truth, worst=worst)
+    except (TruthFileError, FileNotFoundError) as exc:
+        raise fail(str(exc)) from exc
+    console.print(format_evaluation(evaluation), markup=False)
+
+
 @app.command("demo-data")
 def demo_data(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the inputs and truth.csv to")],

@@ -34,6 +34,7 @@ def mask_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Mask the values of fields whose name or content looks personal; keep the others for context."""
     masked: dict[str, Any] = {}
     for name, value in fields.items():
-        looks_personal = _PERSONAL_FIELD.search(name) or (isinstance(value, str) and "@" in value)
-        masked[name] = mask_value(value) if looks_personal and value is not None else value
+        # Only text can hold an email, a phone or a name: `email_count` or `phone_verified` stay readable.
+        looks_personal = isinstance(value, str) and (_PERSONAL_FIELD.search(name) or "@" in value)
+        masked[name] = mask_value(value) if looks_personal else value
     return masked

@@ -79,3 +79,9 @@ def test_masking():
         "phone": "***0123",
         "ltv": 3,
     }
+    # Regression: counts and flags named after personal fields are not personal.
+    assert mask_fields({"email_count": 2, "phone_verified": True, "first_name": "Aaliyah"}) == {
+        "email_count": 2,
+        "phone_verified": True,
+        "first_name": "***iyah",
+    }

@@ -1,0 +1,78 @@
+"""`cdp profile`: one customer's identifiers, merges and profile, as tables.
+
+Personal values (emails, phones, names, addresses) are masked unless `--show-pii` is given: terminal
+output ends up in logs and screenshots (docs/privacy.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from cdp.console import CdpError, console
+from cdp.settings import Settings
+
+#: Identifier types whose values identify a person directly; the other ids are pseudonymous.
+PERSONAL_IDENTIFIER_TYPES = frozenset({"email", "phone"})
+
+
+def _shown(value: Any, personal: bool, show_pii: bool) -> str:
+    from reverse_etl.masking import mask_value
+
+    if value is None:
+        return ""
+    return mask_value(value) if personal and not show_pii else str(value)
+
+
+def _profile_table(profile: dict[str, Any], show_pii: bool) -> Table:
+    from reverse_etl.masking import mask_fields
+
+    shown = profile if show_pii else mask_fields(profile)
+    table = Table(title="profile", title_justify="left", show_header=False)
+    table.add_column("attribute", style="bold")
+    table.add_column("value")
+    for key, value in shown.items():
+        if value is not None and key != "customer_id":
+            table.add_row(key, str(value))
+    return table
+
+
+def print_profile(settings: Settings, identifier: str, *, show_pii: bool = False) -> None:
+    """Find the customer behind `identifier` and print what Tessera knows about them."""
+    from cdp.profile_lookup import find_customer
+
+    if not settings.db_path.is_file():
+        raise CdpError(f"warehouse {settings.db_path} not found: run `cdp run` first")
+    view = find_customer(settings.db_path, identifier)
+    if view is None:
+        shown = identifier if show_pii else "the identifier given"
+        raise CdpError(f"no customer found for {shown} (try an email, a phone, a user id or a customer id)")
+
+    matched = _shown(view.matched_value, view.matched_type in PERSONAL_IDENTIFIER_TYPES, show_pii)
+    console.print(f"[bold]customer {view.customer_id}[/]  matched {view.matched_type} {matched}")
+    console.print(_profile_table(view.profile, show_pii))
+
+    identifiers = Table(title=f"identifiers ({len(view.identifiers)})", title_justify="left")
+    for column in ("type", "value", "sources", "first seen", "last seen", "records"):
+        identifiers.add_column(column, justify="right" if column == "records" else "left")
+    for i in view.identifiers:
+        identifiers.add_row(
+            i.identifier_type,
+            _shown(i.identifier_value, i.identifier_type in PERSONAL_IDENTIFIER_TYPES, show_pii),
+            ", ".join(i.sources),
+            f"{i.first_seen_at:%Y-%m-%d}" if i.first_seen_at else "",
+            f"{i.last_seen_at:%Y-%m-%d}" if i.last_seen_at else "",
+            f"{i.record_count:,}",
+        )
+    console.print(identifiers)
+
+    if view.merges:
+        merges = Table(title="recent merges and splits", title_justify="left")
+        for column in ("when", "event", "merged id", "surviving id"):
+            merges.add_column(column)
+        for m in view.merges:
+            merges.add_row(
+                f"{m.merged_at:%Y-%m-%d %H:%M}", m.event_type, m.merged_customer_id, m.surviving_customer_id
+            )
+        console.print(merges)
