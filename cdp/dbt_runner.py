@@ -110,10 +110,30 @@ def run_dbt(
         "--log-level-file", "debug",
     ]  # fmt: skip
     with _env(dbt_env(db_path, target, threads)):
-        outcome = dbtRunner(callbacks=[callback]).invoke(full_args)
+        try:
+            outcome = dbtRunner(callbacks=[callback]).invoke(full_args)
+        finally:
+            if target == "duckdb":
+                _release_duckdb()
     if outcome.exception is not None:
         raise CdpError(f"dbt could not run: {str(outcome.exception).strip().splitlines()[0]}")
     return _summarise(outcome)
+
+
+def _release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open for the life of the process.
+
+    dbt-duckdb caches one database instance per process; left open, it holds the file's lock with dbt's
+    configuration, so later connections in this process (a read-only lookup, the loader, the syncs) fail
+    with "different configuration". `close_all_connections` only forgets the instance, hence the close.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        if environment is not None:
+            environment.close()
+        DuckDBConnectionManager._ENV = None
 
 
 def _summarise(outcome) -> DbtResult:  # type: ignore[no-untyped-def]

@@ -100,15 +100,20 @@ def print_sync_status(settings: Settings, limit: int) -> None:
     """Recent runs as a table."""
     from reverse_etl import sync_status
 
-    table = Table(title="recent sync runs", title_justify="left")
-    for column in ("started", "sync", "status", "planned", "added", "changed", "removed", "failed", "error"):
-        table.add_column(column)
-    for run in sync_status(settings.db_path, limit=limit):
+    runs = sync_status(settings.db_path, limit=limit)
+    table = Table(title="recent sync runs (rows sent: +added ~changed -removed)", title_justify="left")
+    table.add_column("started")
+    # Names never truncate: they are what users grep for and pass back to `cdp sync NAME`.
+    table.add_column("sync", min_width=max((len(r.sync_name) for r in runs), default=4), no_wrap=True)
+    for column in ("status", "planned", "sent", "failed", "error"):
+        table.add_column(column, justify="right" if column in ("planned", "failed") else "left")
+    for run in runs:
         table.add_row(
-            f"{run.started_at:%Y-%m-%d %H:%M:%S}",
+            f"{run.started_at:%m-%d %H:%M}",
             run.sync_name,
             run.status,
-            *(f"{n:,}" for n in (run.rows_planned, run.rows_added, run.rows_changed, run.rows_removed)),
+            f"{run.rows_planned:,}",
+            f"+{run.rows_added:,} ~{run.rows_changed:,} -{run.rows_removed:,}",
             f"{run.rows_failed:,}",
             run.error or "",
         )
