@@ -3,6 +3,9 @@
   customer id to exactly one component. Returns components or customers that break this.
 -#}
 
+{#- Shown in Dagster as a check on customer_identifiers (a singular test has no single parent). -#}
+{{ config(meta={'dagster': {'ref': {'name': 'customer_identifiers'}}}) }}
+
 with
 
 components as (

@@ -3,6 +3,9 @@
   aliased to a new one counts once). Returns the offending customers.
 -#}
 
+{#- Shown in Dagster as a check on customer_identifiers (a singular test has no single parent). -#}
+{{ config(meta={'dagster': {'ref': {'name': 'customer_identifiers'}}}) }}
+
 with
 
 current_assignments as (

@@ -1,0 +1,1 @@
+"""Data quality: Great Expectations suites (files in `suites/`) run as Dagster asset checks."""
