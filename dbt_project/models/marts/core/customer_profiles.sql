@@ -1,10 +1,11 @@
 {#-
-  One row per customer: names from the most recent record that carries one, the customer's most used
-  email and phone, when it was first and last seen, and how many identifiers of each type it holds.
-  (The golden record with per-attribute sources extends this later.)
+  One row per customer: the golden record with the source and time of every attribute, all emails and
+  phones, every trait and consent flag (from customer_traits, see docs/traits.md), plus the identity
+  summary: first and last seen, and how many identifiers of each type the customer holds.
 -#}
 
 {%- set identifier_types = identity_type_priority().keys() | list -%}
+{%- set leading = ['customer_id', 'first_name', 'last_name', 'primary_email', 'primary_phone'] -%}
 
 with
 
@@ -12,74 +13,8 @@ customer_identifiers as (
     select * from {{ ref('customer_identifiers') }}
 ),
 
-record_customers as (
-    select * from {{ ref('int_record_customers') }}
-),
-
-segment_events as (
-    select * from {{ ref('stg_segment__events') }}
-),
-
-shopify_orders as (
-    select * from {{ ref('stg_shopify__orders') }}
-),
-
-hubspot_contacts as (
-    select * from {{ ref('stg_hubspot__contacts') }}
-),
-
-custom_records as (
-    select * from {{ ref('stg_custom__records') }}
-),
-
-named_records as (
-    select 'segment' as source, cast(message_id as {{ dbt.type_string() }}) as record_id,
-        first_name, last_name, occurred_at
-    from segment_events
-    where first_name is not null or last_name is not null
-    union all
-    select 'shopify' as source, cast(order_id as {{ dbt.type_string() }}) as record_id,
-        first_name, last_name, ordered_at as occurred_at
-    from shopify_orders
-    where first_name is not null or last_name is not null
-    union all
-    select 'hubspot' as source, cast(crm_id as {{ dbt.type_string() }}) as record_id,
-        first_name, last_name, coalesce(created_at, _loaded_at) as occurred_at
-    from hubspot_contacts
-    where first_name is not null or last_name is not null
-    union all
-    select 'custom' as source, {{ dbt.concat(['source_name', "':'", 'record_id']) }} as record_id,
-        first_name, last_name, coalesce(occurred_at, _loaded_at) as occurred_at
-    from custom_records
-    where first_name is not null or last_name is not null
-),
-
-customer_names_ranked as (
-    select
-        record_customers.customer_id,
-        named_records.first_name,
-        named_records.last_name,
-        row_number() over (
-            partition by record_customers.customer_id
-            order by named_records.occurred_at desc, named_records.source, named_records.record_id
-        ) as name_rank
-    from named_records
-    inner join record_customers
-        on record_customers.source = named_records.source
-        and record_customers.record_id = named_records.record_id
-),
-
-contact_points_ranked as (
-    select
-        customer_id,
-        identifier_type,
-        identifier_value,
-        row_number() over (
-            partition by customer_id, identifier_type
-            order by record_count desc, last_seen_at desc, identifier_value
-        ) as usage_rank
-    from customer_identifiers
-    where identifier_type in ('email', 'phone')
+customer_traits as (
+    select * from {{ ref('customer_traits') }}
 ),
 
 customer_summary as (
@@ -95,28 +30,32 @@ customer_summary as (
     group by customer_id
 ),
 
+{#- Every trait column after the leading ones, in customer_traits' order (known only at run time). -#}
+{%- set trait_columns = [] -%}
+{%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(ref('customer_traits')) -%}
+        {%- if column.name | lower not in leading -%}{%- do trait_columns.append(column.name | lower) -%}{%- endif -%}
+    {%- endfor -%}
+{%- endif %}
+
 final as (
     select
         customer_summary.customer_id,
-        customer_names.first_name,
-        customer_names.last_name,
-        primary_emails.identifier_value as primary_email,
-        primary_phones.identifier_value as primary_phone,
+        customer_traits.first_name,
+        customer_traits.last_name,
+        customer_traits.primary_email,
+        customer_traits.primary_phone,
         customer_summary.first_seen_at,
         customer_summary.last_seen_at,
         customer_summary.identifier_count
         {%- for t in identifier_types %},
         customer_summary.{{ t }}_count
         {%- endfor %}
+        {%- for column in trait_columns %},
+        customer_traits.{{ column }}
+        {%- endfor %}
     from customer_summary
-    left join customer_names_ranked as customer_names
-        on customer_names.customer_id = customer_summary.customer_id and customer_names.name_rank = 1
-    left join contact_points_ranked as primary_emails
-        on primary_emails.customer_id = customer_summary.customer_id
-        and primary_emails.identifier_type = 'email' and primary_emails.usage_rank = 1
-    left join contact_points_ranked as primary_phones
-        on primary_phones.customer_id = customer_summary.customer_id
-        and primary_phones.identifier_type = 'phone' and primary_phones.usage_rank = 1
+    left join customer_traits on customer_traits.customer_id = customer_summary.customer_id
 )
 
 select * from final

@@ -1,0 +1,81 @@
+{#- Small, unit-tested trait definitions shared by the profile models. -#}
+
+{#- NPS category of a 0-10 score: 9-10 promoter, 7-8 passive, 0-6 detractor; NULL for no score. -#}
+{% macro nps_category(score) -%}
+  case
+    when {{ score }} >= 9 then 'promoter'
+    when {{ score }} >= 7 then 'passive'
+    when {{ score }} >= 0 then 'detractor'
+  end
+{%- endmacro %}
+
+{#-
+  RFM segment name from recency, frequency and monetary quintile scores (5 = best). The rules follow the
+  common eleven-segment RFM map, using recency and the mean of frequency and monetary; they are checked
+  top to bottom.
+-#}
+{% macro rfm_segment_name(r, f, m) -%}
+  {%- set fm = '((' ~ f ~ ' + ' ~ m ~ ') / 2.0)' -%}
+  case
+    when {{ r }} is null then null
+    when {{ r }} >= 4 and {{ fm }} >= 4 then 'champions'
+    when {{ r }} >= 3 and {{ fm }} >= 3 then 'loyal'
+    when {{ r }} >= 4 and {{ fm }} >= 2 then 'potential_loyalists'
+    when {{ r }} >= 4 then 'new_customers'
+    when {{ r }} = 3 and {{ fm }} >= 2 then 'needs_attention'
+    when {{ r }} = 3 then 'promising'
+    when {{ r }} <= 2 and {{ fm }} >= 4 then 'cannot_lose_them'
+    when {{ r }} = 2 and {{ fm }} >= 2 then 'at_risk'
+    when {{ r }} = 2 then 'about_to_sleep'
+    when {{ fm }} >= 2 then 'hibernating'
+    else 'lost'
+  end
+{%- endmacro %}
+
+{#- `amount` converted from `currency` to the reporting currency with the static rates; NULL when unknown. -#}
+{% macro to_reporting_currency(amount, currency) -%}
+  cast({{ amount }} * case {{ currency }}
+    {%- for code, rate in tessera.profile_fx_rates().items() %}
+    when {{ tessera.string_literal(code) }} then {{ rate }}
+    {%- endfor %}
+  end as decimal(18, 2))
+{%- endmacro %}
+
+{#-
+  The ORDER BY that ranks candidate values of one golden-record attribute, best first, for a survivorship
+  `config` (see profile_survivorship). Candidates carry `source`, `observed_at`, `value` and, for
+  most_frequent, `value_record_count`.
+-#}
+{% macro survivorship_order(config) -%}
+  {%- set rule = config.get('rule', 'most_recent') -%}
+  {%- if rule == 'source_priority' -%}
+    case source
+      {%- for source in config.get('sources', []) %}
+      when {{ tessera.string_literal(source) }} then {{ loop.index }}
+      {%- endfor %}
+      else 999
+    end,
+  {%- elif rule == 'most_frequent' -%}
+    value_record_count desc,
+  {%- elif rule != 'most_recent' -%}
+    {{ exceptions.raise_compiler_error(
+        "profile_survivorship: unknown rule '" ~ rule ~ "'; use source_priority, most_recent or most_frequent") }}
+  {%- endif %}
+    observed_at desc, source, value
+{%- endmacro %}
+
+{#-
+  The non-null values of `measure` in a group, sorted, joined by `delimiter` (a SQL string literal).
+  Sorted by value so every engine gives the same text (Spark's listagg ignores an order by).
+-#}
+{% macro sorted_list(measure, delimiter="', '") %}
+    {{- return(adapter.dispatch('sorted_list', 'tessera')(measure, delimiter)) -}}
+{% endmacro %}
+
+{% macro default__sorted_list(measure, delimiter) -%}
+    {{ dbt.listagg(measure, delimiter, 'order by ' ~ measure) }}
+{%- endmacro %}
+
+{% macro spark__sorted_list(measure, delimiter) -%}
+    array_join(array_sort(collect_list({{ measure }})), {{ delimiter }})
+{%- endmacro %}

@@ -1,0 +1,301 @@
+{{
+    config(
+        materialized=tessera.timeline_materialization(),
+        unique_key='event_id',
+        on_schema_change='append_new_columns'
+    )
+}}
+
+{#-
+  The timeline: every event of every source for a customer, in one shape. `event_id` is
+  `<source>:<record id>[:<kind>]` and stable across builds.
+
+  Incremental: a build writes only events that are new (loaded after the newest `_loaded_at` already here,
+  which also picks up a new version of a record), missing (a record that resolved to a customer only now)
+  or whose customer changed (a merge moved the record). The candidate set still needs the staged records
+  joined to their customers, but the write is small; a full refresh gives the same rows (tests/profiles).
+-#}
+
+with
+
+segment_events as (
+    select * from {{ ref('stg_segment__events') }}
+),
+
+orders as (
+    select * from {{ ref('fct_orders') }}
+),
+
+esp_events as (
+    select * from {{ ref('stg_esp__email_events') }}
+),
+
+zendesk_tickets as (
+    select * from {{ ref('stg_zendesk__tickets') }}
+),
+
+nps_responses as (
+    select * from {{ ref('stg_nps__responses') }}
+),
+
+consent_events as (
+    select * from {{ ref('stg_consent__events') }}
+),
+
+hubspot_contacts as (
+    select * from {{ ref('stg_hubspot__contacts') }}
+),
+
+custom_records as (
+    select * from {{ ref('stg_custom__records') }}
+),
+
+record_customers as (
+    select * from {{ ref('int_record_customers') }}
+),
+
+segment_timeline as (
+    select
+        {{ dbt.concat(["'segment:'", 'segment_events.message_id']) }} as event_id,
+        record_customers.customer_id,
+        segment_events.occurred_at,
+        'segment' as source,
+        segment_events.message_id as record_id,
+        case segment_events.event_type
+            when 'track' then segment_events.event_name
+            when 'page' then 'Page Viewed'
+            when 'screen' then 'Screen Viewed'
+            when 'identify' then 'Identified'
+            when 'group' then 'Group Joined'
+            when 'alias' then 'Aliased'
+            else segment_events.event_type
+        end as event_type,
+        segment_events.channel,
+        cast(segment_events.properties as {{ dbt.type_string() }}) as properties,
+        segment_events._loaded_at
+    from segment_events
+    inner join record_customers
+        on record_customers.source = 'segment'
+        and record_customers.record_id = segment_events.message_id
+),
+
+order_timeline as (
+    select
+        {{ dbt.concat(['order_id', "':placed'"]) }} as event_id,
+        customer_id,
+        ordered_at as occurred_at,
+        source,
+        source_order_id as record_id,
+        case when channel = 'store' then 'Store Purchase' else 'Order Placed' end as event_type,
+        channel,
+        {{ tessera.json_object_text([
+            ('order_id', 'source_order_id'), ('total', 'order_total'), ('currency', 'currency'),
+            ('store_id', 'store_id')]) }} as properties,
+        _loaded_at
+    from orders
+    where customer_id is not null
+    union all
+    select
+        {{ dbt.concat(['order_id', "':cancelled'"]) }} as event_id,
+        customer_id,
+        cancelled_at as occurred_at,
+        source,
+        source_order_id as record_id,
+        'Order Cancelled' as event_type,
+        channel,
+        {{ tessera.json_object_text([
+            ('order_id', 'source_order_id'), ('total', 'order_total'), ('currency', 'currency')]) }} as properties,
+        _loaded_at
+    from orders
+    where customer_id is not null and is_cancelled and cancelled_at is not null
+),
+
+esp_timeline as (
+    select
+        {{ dbt.concat(["'esp:'", 'esp_events.esp_event_id']) }} as event_id,
+        record_customers.customer_id,
+        esp_events.occurred_at,
+        'esp' as source,
+        esp_events.esp_event_id as record_id,
+        case esp_events.event_type
+            when 'delivered' then 'Email Delivered'
+            when 'open' then 'Email Opened'
+            when 'click' then 'Email Clicked'
+            when 'bounce' then 'Email Bounced'
+            when 'dropped' then 'Email Dropped'
+            when 'deferred' then 'Email Deferred'
+            when 'processed' then 'Email Processed'
+            when 'unsubscribe' then 'Email Unsubscribed'
+            when 'group_unsubscribe' then 'Email Unsubscribed'
+            when 'group_resubscribe' then 'Email Resubscribed'
+            when 'spamreport' then 'Email Marked As Spam'
+            else {{ dbt.concat(["'Email '", 'esp_events.event_type']) }}
+        end as event_type,
+        'email' as channel,
+        {{ tessera.json_object_text([
+            ('esp_event', 'esp_events.event_type'), ('message_id', 'esp_events.esp_message_id'),
+            ('category', 'esp_events.category')]) }} as properties,
+        esp_events._loaded_at
+    from esp_events
+    inner join record_customers
+        on record_customers.source = 'esp'
+        and record_customers.record_id = esp_events.esp_event_id
+),
+
+ticket_timeline as (
+    select
+        {{ dbt.concat(["'zendesk:ticket:'", 'zendesk_tickets.ticket_id']) }} as event_id,
+        record_customers.customer_id,
+        zendesk_tickets.created_at as occurred_at,
+        'zendesk' as source,
+        zendesk_tickets.ticket_id as record_id,
+        'Ticket Created' as event_type,
+        'support' as channel,
+        {{ tessera.json_object_text([
+            ('ticket_id', 'zendesk_tickets.ticket_id'), ('status', 'zendesk_tickets.status'),
+            ('satisfaction', 'zendesk_tickets.satisfaction_score')]) }} as properties,
+        zendesk_tickets._loaded_at
+    from zendesk_tickets
+    inner join record_customers
+        on record_customers.source = 'zendesk'
+        and record_customers.record_id = zendesk_tickets.zendesk_user_id
+),
+
+nps_timeline as (
+    select
+        {{ dbt.concat(["'nps:'", 'nps_responses.nps_response_id']) }} as event_id,
+        record_customers.customer_id,
+        nps_responses.responded_at as occurred_at,
+        'nps' as source,
+        nps_responses.nps_response_id as record_id,
+        'NPS Response' as event_type,
+        'survey' as channel,
+        {{ tessera.json_object_text([
+            ('score', 'nps_responses.score'), ('comment', 'nps_responses.comment')]) }} as properties,
+        nps_responses._loaded_at
+    from nps_responses
+    inner join record_customers
+        on record_customers.source = 'nps'
+        and record_customers.record_id = nps_responses.nps_response_id
+),
+
+consent_timeline as (
+    select
+        {{ dbt.concat(["'consent:'", 'consent_events.consent_event_id']) }} as event_id,
+        record_customers.customer_id,
+        consent_events.occurred_at,
+        'consent' as source,
+        consent_events.consent_event_id as record_id,
+        case when consent_events.status = 'granted' then 'Consent Granted' else 'Consent Revoked' end
+            as event_type,
+        cast(null as {{ dbt.type_string() }}) as channel,
+        {{ tessera.json_object_text([
+            ('purpose', 'consent_events.purpose'), ('status', 'consent_events.status'),
+            ('consent_source', 'consent_events.consent_source')]) }} as properties,
+        consent_events._loaded_at
+    from consent_events
+    inner join record_customers
+        on record_customers.source = 'consent'
+        and record_customers.record_id = consent_events.consent_event_id
+),
+
+crm_timeline as (
+    select
+        {{ dbt.concat(["'hubspot:'", 'hubspot_contacts.crm_id']) }} as event_id,
+        record_customers.customer_id,
+        hubspot_contacts.created_at as occurred_at,
+        'hubspot' as source,
+        hubspot_contacts.crm_id as record_id,
+        'CRM Contact Created' as event_type,
+        cast(null as {{ dbt.type_string() }}) as channel,
+        {{ tessera.json_object_text([('lifecycle_stage', 'hubspot_contacts.lifecycle_stage')]) }} as properties,
+        hubspot_contacts._loaded_at
+    from hubspot_contacts
+    inner join record_customers
+        on record_customers.source = 'hubspot'
+        and record_customers.record_id = hubspot_contacts.crm_id
+    where hubspot_contacts.created_at is not null
+),
+
+custom_timeline as (
+    select
+        {{ dbt.concat(["'custom:'", 'custom_records.source_name', "':'", 'custom_records.record_id']) }}
+            as event_id,
+        record_customers.customer_id,
+        custom_records.occurred_at,
+        'custom' as source,
+        {{ dbt.concat(['custom_records.source_name', "':'", 'custom_records.record_id']) }} as record_id,
+        {{ dbt.concat(['custom_records.source_name', "' Record'"]) }} as event_type,
+        cast(null as {{ dbt.type_string() }}) as channel,
+        cast(custom_records.attributes as {{ dbt.type_string() }}) as properties,
+        custom_records._loaded_at
+    from custom_records
+    inner join record_customers
+        on record_customers.source = 'custom'
+        and record_customers.record_id
+            = {{ dbt.concat(['custom_records.source_name', "':'", 'custom_records.record_id']) }}
+    where custom_records.occurred_at is not null
+),
+
+all_events as (
+    select * from segment_timeline
+    union all
+    select * from order_timeline
+    union all
+    select * from esp_timeline
+    union all
+    select * from ticket_timeline
+    union all
+    select * from nps_timeline
+    union all
+    select * from consent_timeline
+    union all
+    select * from crm_timeline
+    union all
+    select * from custom_timeline
+),
+
+{% if is_incremental() %}
+
+existing_events as (
+    select event_id, customer_id from {{ this }}
+),
+
+watermark as (
+    select max(_loaded_at) as loaded_at from {{ this }}
+),
+
+changed_events as (
+    select all_events.*
+    from all_events
+    left join existing_events
+        on existing_events.event_id = all_events.event_id
+    where existing_events.event_id is null
+        or existing_events.customer_id <> all_events.customer_id
+        or all_events._loaded_at > (select loaded_at from watermark)
+),
+
+{% else %}
+
+changed_events as (
+    select * from all_events
+),
+
+{% endif %}
+
+final as (
+    select
+        event_id,
+        customer_id,
+        occurred_at,
+        source,
+        record_id,
+        event_type,
+        channel,
+        properties,
+        _loaded_at
+    from changed_events
+    where occurred_at is not null
+)
+
+select * from final
