@@ -29,7 +29,14 @@ def build_project(
     full_refresh: bool = False,
     threads: int | None = None,
 ) -> BuildOutcome:
-    """Run `dbt build` (seeds, models, tests) and raise CdpError naming the failing nodes."""
+    """Check the audiences, run `dbt build` (seeds, models, tests); CdpError names what failed.
+
+    Audiences are validated first (sqlglot over their compiled SQL: they return `customer_id`, read only
+    marts, hold no DML), so a broken audience stops the build before anything is written.
+    """
+    from cdp.segments import require_valid_audiences
+
+    require_valid_audiences(project_dir, db_path)
     args = ["build"]
     if select:
         args += ["--select", *select.split()]

@@ -149,6 +149,64 @@ def profile(
         raise fail(str(exc)) from exc
 
 
+segments_app = typer.Typer(help="Audiences: list them, inspect one, read its SQL in another dialect.")
+app.add_typer(segments_app, name="segments")
+
+
+@segments_app.command("list")
+def segments_list(db: DbOption = None, project_dir: ProjectDirOption = None) -> None:
+    """Every audience with its size, change since the last build and owner."""
+    from cdp.segments import list_segments
+    from cdp.segments_render import print_segment_list
+
+    settings = _settings(db, project_dir=project_dir)
+    try:
+        print_segment_list(list_segments(settings.db_path, settings.dbt_project_dir))
+    except CdpError as exc:
+        raise fail(str(exc)) from exc
+
+
+@segments_app.command("show")
+def segments_show(
+    name: Annotated[str, typer.Argument(help="Audience (model) name")],
+    db: DbOption = None,
+    project_dir: ProjectDirOption = None,
+    sample: Annotated[int, typer.Option("--sample", help="Members to show")] = 10,
+    show_pii: Annotated[
+        bool, typer.Option("--show-pii", help="Show members' personal data unmasked")
+    ] = False,
+) -> None:
+    """An audience's definition, SQL, size history and sample members."""
+    from cdp.segments import show_segment
+    from cdp.segments_render import print_segment_detail
+
+    settings = _settings(db, project_dir=project_dir)
+    try:
+        detail = show_segment(settings.db_path, settings.dbt_project_dir, name, sample=sample)
+    except CdpError as exc:
+        raise fail(str(exc)) from exc
+    print_segment_detail(detail, show_pii=show_pii)
+
+
+@segments_app.command("sql")
+def segments_sql(
+    name: Annotated[str, typer.Argument(help="Audience (model) name")],
+    dialect: Annotated[
+        str, typer.Option("--dialect", help="snowflake, bigquery, postgres, spark, databricks...")
+    ],
+    project_dir: ProjectDirOption = None,
+) -> None:
+    """The audience's compiled SQL, transpiled by sqlglot to another engine's dialect."""
+    from cdp.console import console
+    from cdp.segments import segment_sql
+
+    settings = _settings(project_dir=project_dir)
+    try:
+        console.print(segment_sql(settings.dbt_project_dir, name, dialect), markup=False, highlight=False)
+    except CdpError as exc:
+        raise fail(str(exc)) from exc
+
+
 eval_app = typer.Typer(help="Measure Tessera's output against a truth file.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

@@ -1,4 +1,4 @@
-"""`cdp profile`: one customer's identifiers, merges and profile, as tables.
+"""`cdp profile`: one customer's identifiers, merges, golden record, traits, audiences and timeline.
 
 Personal values (emails, phones, names, addresses) are masked unless `--show-pii` is given: terminal
 output ends up in logs and screenshots (docs/privacy.md).
@@ -25,22 +25,11 @@ def _shown(value: Any, personal: bool, show_pii: bool) -> str:
     return mask_value(value) if personal and not show_pii else str(value)
 
 
-def _profile_table(profile: dict[str, Any], show_pii: bool) -> Table:
-    from reverse_etl.masking import mask_fields
-
-    shown = profile if show_pii else mask_fields(profile)
-    table = Table(title="profile", title_justify="left", show_header=False)
-    table.add_column("attribute", style="bold")
-    table.add_column("value")
-    for key, value in shown.items():
-        if value is not None and key != "customer_id":
-            table.add_row(key, str(value))
-    return table
-
-
 def print_profile(settings: Settings, identifier: str, *, show_pii: bool = False) -> None:
     """Find the customer behind `identifier` and print what Tessera knows about them."""
     from cdp.profile_lookup import find_customer
+    from cdp.segments_profile import profile_details
+    from cdp.segments_render import print_profile_details
 
     if not settings.db_path.is_file():
         raise CdpError(f"warehouse {settings.db_path} not found: run `cdp run` first")
@@ -51,7 +40,6 @@ def print_profile(settings: Settings, identifier: str, *, show_pii: bool = False
 
     matched = _shown(view.matched_value, view.matched_type in PERSONAL_IDENTIFIER_TYPES, show_pii)
     console.print(f"[bold]customer {view.customer_id}[/]  matched {view.matched_type} {matched}")
-    console.print(_profile_table(view.profile, show_pii))
 
     identifiers = Table(title=f"identifiers ({len(view.identifiers)})", title_justify="left")
     for column in ("type", "value", "sources", "first seen", "last seen", "records"):
@@ -76,3 +64,5 @@ def print_profile(settings: Settings, identifier: str, *, show_pii: bool = False
                 f"{m.merged_at:%Y-%m-%d %H:%M}", m.event_type, m.merged_customer_id, m.surviving_customer_id
             )
         console.print(merges)
+
+    print_profile_details(profile_details(settings.db_path, view.customer_id), show_pii=show_pii)

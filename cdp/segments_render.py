@@ -1,4 +1,7 @@
-"""Rich output for `cdp segments list/show` and the profile part of `cdp profile`; the CLI calls these."""
+"""Rich output for `cdp segments list/show` and the profile part of `cdp profile`; the CLI calls these.
+
+Personal values (emails, phones, names, addresses, free text) are masked unless `show_pii` is set.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,20 @@ from rich.table import Table
 from cdp.console import console
 from cdp.segments import AudienceProblem, SegmentDetail, SegmentSummary
 from cdp.segments_profile import ProfileDetails
+from reverse_etl.masking import mask_fields, mask_text
 
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _personal(name: str, value: Any, show_pii: bool) -> str:
+    """`value` of field `name`, masked when it looks personal and `show_pii` is off."""
+    if show_pii or value is None:
+        return _text(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(_personal(name, v, show_pii) for v in value)
+    return _text(mask_fields({name: value})[name])
 
 
 def _change(value: int | None) -> str:
@@ -22,7 +35,9 @@ def _change(value: int | None) -> str:
 def segment_list_table(summaries: list[SegmentSummary]) -> Table:
     """Name, size, change since the previous build, entered/exited, owner, consent."""
     table = Table(title="Audiences", title_justify="left")
-    for column in ("name", "size", "change", "entered", "exited", "owner", "consent", "built"):
+    # Names never truncate: they are what users pass back to `cdp segments show NAME`.
+    table.add_column("name", no_wrap=True, min_width=max((len(s.name) for s in summaries), default=4))
+    for column in ("size", "change", "entered", "exited", "owner", "consent", "built"):
         numeric = column in ("size", "change", "entered", "exited")
         table.add_column(column, justify="right" if numeric else "left")
     for s in summaries:
@@ -46,7 +61,7 @@ def print_segment_list(summaries: list[SegmentSummary]) -> None:
     console.print(segment_list_table(summaries))
 
 
-def print_segment_detail(detail: SegmentDetail) -> None:
+def print_segment_detail(detail: SegmentDetail, *, show_pii: bool = False) -> None:
     """Print `cdp segments show NAME`: description and meta, SQL, size history, sample members."""
     s = detail.summary
     console.print(f"[bold]{s.name}[/]  ({detail.file_path})")
@@ -66,26 +81,26 @@ def print_segment_detail(detail: SegmentDetail) -> None:
     for column in detail.sample_columns:
         sample.add_column(column)
     for row in detail.sample_rows:
-        sample.add_row(*(_text(v) for v in row))
+        sample.add_row(*(_personal(c, v, show_pii) for c, v in zip(detail.sample_columns, row, strict=True)))
     console.print(sample)
 
 
-def print_profile_details(details: ProfileDetails) -> None:
+def print_profile_details(details: ProfileDetails, *, show_pii: bool = False) -> None:
     """Print the golden record with sources, traits, audiences and the recent timeline."""
     golden = Table(title="Golden record", title_justify="left")
     for column in ("attribute", "value", "source", "updated at"):
         golden.add_column(column)
     for a in details.attributes:
-        golden.add_row(a.name, _text(a.value), _text(a.source), _text(a.updated_at))
+        golden.add_row(a.name, _personal(a.name, a.value, show_pii), _text(a.source), _text(a.updated_at))
     for name, value in details.lists.items():
-        golden.add_row(name, _text(value), "", "")
+        golden.add_row(name, _personal(name, value, show_pii), "", "")
     console.print(golden)
     traits = Table(title="Traits", title_justify="left")
     traits.add_column("trait")
     traits.add_column("value")
     for name, value in details.traits.items():
         if value is not None:
-            traits.add_row(name, _text(value))
+            traits.add_row(name, _personal(name, value, show_pii))
     console.print(traits)
     audiences = Table(title="Audiences", title_justify="left")
     for column in ("audience", "entered", "exited", "holdout"):
@@ -100,7 +115,11 @@ def print_profile_details(details: ProfileDetails) -> None:
         timeline.add_column(column)
     for e in details.timeline:
         timeline.add_row(
-            _text(e.occurred_at), e.source, e.event_type, _text(e.channel), _text(e.properties)[:80]
+            _text(e.occurred_at),
+            e.source,
+            e.event_type,
+            _text(e.channel),
+            (_text(e.properties) if show_pii else mask_text(_text(e.properties)))[:80],
         )
     console.print(timeline)
 

@@ -121,3 +121,32 @@ def test_sync_status_lists_the_runs(sample_run: SampleRun) -> None:
     result = runner.invoke(app, ["sync", "status", "--db", str(sample_run.db)])
     assert result.exit_code == 0, result.output
     assert result.output.count("high_value_to_file") == 2
+
+
+def test_segments_list_shows_every_audience_with_its_size(sample_run: SampleRun) -> None:
+    result = runner.invoke(app, ["segments", "list", "--db", str(sample_run.db)])
+    assert result.exit_code == 0, result.output
+    audiences = sorted(p.stem for p in (REPO_ROOT / "dbt_project/models/marts/audiences").glob("*.sql"))
+    cells = [line.split("│") for line in result.output.splitlines() if line.startswith("│")]
+    rows = {c[1].strip(): c for c in cells if c[1].strip()}  # a blank name is a wrapped continuation line
+    assert sorted(rows) == audiences
+    ((size,),) = _query(sample_run.db, "select count(*) from high_value")
+    assert rows["high_value"][2].strip() == str(size)
+
+
+def test_segment_sql_transpiles_to_other_engines(sample_run: SampleRun) -> None:
+    for dialect in ("postgres", "spark", "snowflake"):
+        result = runner.invoke(app, ["segments", "sql", "high_value", "--dialect", dialect])
+        assert result.exit_code == 0, result.output
+        assert "customer_traits" in result.output and "customer_id" in result.output
+    unknown = runner.invoke(app, ["segments", "sql", "high_value", "--dialect", "cobol"])
+    assert unknown.exit_code == 1
+
+
+def test_profile_shows_golden_record_traits_and_audiences(sample_run: SampleRun) -> None:
+    ((customer_id,),) = _query(sample_run.db, "select customer_id from high_value order by 1 limit 1")
+    result = runner.invoke(app, ["profile", customer_id, "--db", str(sample_run.db)])
+    assert result.exit_code == 0, result.output
+    for section in ("Golden record", "Traits", "Audiences", "Recent timeline"):
+        assert section in result.output
+    assert "high_value" in result.output
