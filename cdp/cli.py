@@ -237,12 +237,16 @@ def demo_data(
     customers: Annotated[int, typer.Option("--customers", min=1, help="Number of people")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files")] = 42,
     compress: Annotated[bool, typer.Option("--gzip", help="Write .gz files")] = False,
+    first_customer: Annotated[
+        int,
+        typer.Option("--first-customer", min=1, help="Number people from N (new customers for a later load)"),
+    ] = 1,
 ) -> None:
     """Generate realistic synthetic inputs (with a truth file) in the contract's folder layout."""
     from cdp.demo import write_demo_data
 
     try:
-        write_demo_data(out, customers=customers, seed=seed, compress=compress)
+        write_demo_data(out, customers=customers, seed=seed, compress=compress, first_customer=first_customer)
     except CdpError as exc:
         raise fail(str(exc)) from exc
 

@@ -10,7 +10,9 @@ from rich.table import Table
 from cdp.console import CdpError, console, progress_bar
 
 
-def write_demo_data(out: Path, *, customers: int, seed: int, compress: bool = False) -> None:
+def write_demo_data(
+    out: Path, *, customers: int, seed: int, compress: bool = False, first_customer: int = 1
+) -> None:
     """Generate `customers` people into `out` and print records per source."""
     from cdp.demo_data import generate_demo_data
 
@@ -21,7 +23,12 @@ def write_demo_data(out: Path, *, customers: int, seed: int, compress: bool = Fa
         task = progress.add_task("demo-data", total=customers, detail="customers")
         try:
             summary = generate_demo_data(
-                out, customers, seed, compress=compress, progress=lambda n: progress.update(task, completed=n)
+                out,
+                customers,
+                seed,
+                compress=compress,
+                first_customer=first_customer,
+                progress=lambda n: progress.update(task, completed=n),
             )
         except OSError as exc:
             raise CdpError(f"cannot write to {out}: {exc.strerror or exc}") from exc

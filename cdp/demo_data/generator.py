@@ -11,7 +11,7 @@ from cdp.demo_data.consent import ConsentWriter
 from cdp.demo_data.custom import CustomWriter
 from cdp.demo_data.esp import EspWriter
 from cdp.demo_data.hubspot import HubSpotWriter
-from cdp.demo_data.ids import Counters
+from cdp.demo_data.ids import IDS_PER_CUSTOMER, Counters
 from cdp.demo_data.nps import NpsWriter
 from cdp.demo_data.people import households
 from cdp.demo_data.pos import PosWriter
@@ -62,21 +62,28 @@ def generate_demo_data(
     *,
     compress: bool = False,
     progress: Callable[[int], None] | None = None,
+    first_customer: int = 1,
 ) -> DemoDataSummary:
     """Write synthetic inputs for `customers` persons into `out_dir` (the `cdp load` layout) plus `truth.csv`.
 
     The same seed gives byte-identical files. Memory stays flat: persons are generated one household at a
     time and every record is streamed to its part file. `progress` gets the number of customers written so
     far, every 1,000 customers and at the end.
+
+    `first_customer` numbers people from that value and moves the source systems' id counters past what
+    earlier customers used, so a second folder (new customers arriving later, for incremental runs) never
+    reuses the first one's people or ids; use another seed for it too.
     """
     if customers < 1:
         raise ValueError(f"customers must be at least 1, got {customers}")
+    if first_customer < 1:
+        raise ValueError(f"first_customer must be at least 1, got {first_customer}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for pattern in _OUTPUT_PATTERNS:
         for stale in out_dir.glob(pattern):
             stale.unlink()
-    counters = Counters()
+    counters = Counters(offset=(first_customer - 1) * IDS_PER_CUSTOMER)
     writers = {
         "events": SegmentWriter(out_dir, compress),
         "shopify": ShopifyWriter(out_dir, compress, counters),
@@ -92,7 +99,7 @@ def generate_demo_data(
     written = reported = 0
     next_report = _PROGRESS_EVERY
     try:
-        for household, rng in households(seed, customers):
+        for household, rng in households(seed, customers, first_person=first_customer):
             for writer in writers.values():
                 writer.write_household(household, rng, ledger)
             for person in household.members:

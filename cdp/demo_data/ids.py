@@ -43,14 +43,20 @@ def b64_token(rng: random.Random, length: int) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii")[:length]
 
 
+#: Room left per earlier customer in every id counter: far more ids than one person ever takes (orders, line
+#: items and tickets, with gaps), so folders generated with `first_customer` never collide.
+IDS_PER_CUSTOMER = 1_000
+
+
 class Counters:
     """Sequential ids with random gaps, as the source systems hand them out.
 
     Generation is sequential, so the counters are deterministic for a seed.
     """
 
-    def __init__(self) -> None:
-        self._next = {
+    def __init__(self, offset: int = 0) -> None:
+        """`offset` moves every counter on, leaving room for the ids of customers generated elsewhere."""
+        start = {
             "crm": 51_000_101,
             "shopify_customer": 7_012_345_600_000,
             "shopify_order": 5_401_234_500_000,
@@ -60,6 +66,7 @@ class Counters:
             "pos_txn": 1_000_000,
             "nps": 1,
         }
+        self._next = {kind: value + offset for kind, value in start.items()}
 
     def next(self, kind: str, rng: random.Random, max_gap: int = 1) -> int:
         """The next id of `kind`, skipping up to `max_gap - 1` numbers."""

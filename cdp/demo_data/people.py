@@ -227,7 +227,7 @@ def _share_tablet(rng: random.Random, household: Household) -> None:
     household.tablet = tablet
 
 
-def households(seed: int, customers: int) -> Iterator[tuple[Household, random.Random]]:
+def households(seed: int, customers: int, first_person: int = 1) -> Iterator[tuple[Household, random.Random]]:
     """Households until `customers` people exist, each with the random generator its sources continue with.
 
     Every household has its own generator seeded from (seed, household index), so the output is the same
@@ -239,5 +239,5 @@ def households(seed: int, customers: int) -> Iterator[tuple[Household, random.Ra
         index += 1
         rng = random.Random(f"{seed}:household:{index}")
         size = min(customers - made, rng.choices((1, 2, 3, 4), weights=(55, 25, 12, 8), k=1)[0])
-        yield _household(rng, index, made + 1, size), rng
+        yield _household(rng, index, first_person + made, size), rng
         made += size
