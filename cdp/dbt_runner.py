@@ -35,6 +35,7 @@ class NodeFailure:
     unique_id: str
     status: str
     message: str
+    file_path: str = ""
 
     @property
     def name(self) -> str:
@@ -83,8 +84,13 @@ def run_dbt(
     target: str = "duckdb",
     threads: int | None = None,
     on_node: Callable[[NodeProgress], None] | None = None,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
 ) -> DbtResult:
     """Invoke `dbt <args>` for the Tessera project and return per-status counts and failures.
+
+    `target_path` / `log_path` move dbt's artifacts and log out of the project (default: its `target/`
+    and `logs/`), for work that must not disturb the project's own (a scratch compile).
 
     Raises CdpError when dbt cannot start at all (bad project, unreachable database, compile error).
     """
@@ -105,7 +111,8 @@ def run_dbt(
         *args,
         "--project-dir", str(project_dir),
         "--profiles-dir", str(project_dir),
-        "--log-path", str(project_dir / "logs"),
+        "--log-path", str(log_path or project_dir / "logs"),
+        *(["--target-path", str(target_path)] if target_path else []),
         "--log-level", "none",
         "--log-level-file", "debug",
     ]  # fmt: skip
@@ -143,5 +150,8 @@ def _summarise(outcome) -> DbtResult:  # type: ignore[no-untyped-def]
         result.counts[status] = result.counts.get(status, 0) + 1
         if status in ("error", "fail", "runtime error"):
             message = " ".join((node_result.message or "").split())
-            result.failures.append(NodeFailure(node_result.node.unique_id, status, message))
+            node = node_result.node
+            result.failures.append(
+                NodeFailure(node.unique_id, status, message, getattr(node, "original_file_path", ""))
+            )
     return result

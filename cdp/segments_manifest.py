@@ -8,10 +8,7 @@ a throw-away DuckDB file so the warehouse is never opened or locked.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,54 +135,29 @@ def _project_name(data: dict[str, Any]) -> str:
     return data.get("metadata", {}).get("project_name") or "tessera"
 
 
-@contextmanager
-def _env(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
-
-
 def compiled_manifest(project_dir: Path, select: str | None = None) -> ProjectManifest:
     """Compile the audiences (or `select`) of the project and return the manifest.
 
     dbt runs in-process against a scratch DuckDB file in a temporary folder (its target and logs go there
     too), so this works while another process holds the warehouse.
     """
-    from dbt.cli.main import dbtRunner  # imported lazily: dbt takes a second to import
+    from cdp.dbt_runner import run_dbt
 
-    project_dir = Path(project_dir).resolve()
     with tempfile.TemporaryDirectory(prefix="tessera-compile-") as tmp:
         tmp_dir = Path(tmp)
-        args = [
-            "compile",
-            "--select", select or f"path:{AUDIENCES_DIR.rstrip('/')}",
-            "--project-dir", str(project_dir),
-            "--profiles-dir", str(project_dir),
-            "--target-path", str(tmp_dir / "target"),
-            "--log-path", str(tmp_dir / "logs"),
-            "--log-level", "none",
-            "--quiet",
-        ]  # fmt: skip
-        env = {"TESSERA_DB": str(tmp_dir / "compile.duckdb"), "TESSERA_TARGET": "duckdb"}
-        with _env(env):
-            outcome = dbtRunner().invoke(args)
+        result = run_dbt(
+            ["compile", "--select", select or f"path:{AUDIENCES_DIR.rstrip('/')}"],
+            project_dir=Path(project_dir),
+            db_path=tmp_dir / "compile.duckdb",
+            target_path=tmp_dir / "target",
+            log_path=tmp_dir / "logs",
+        )
+        if result.failures:
+            first = result.failures[0]
+            raise CdpError(f"dbt could not compile {first.file_path or first.name}: {first.message}")
         manifest_path = tmp_dir / "target" / "manifest.json"
-        if outcome.exception is not None or not manifest_path.exists():
-            reason = str(outcome.exception or "see the dbt log").strip().splitlines()[0]
-            raise CdpError(f"dbt could not compile the audiences: {reason}")
-        failed = [
-            r for r in (getattr(outcome.result, "results", None) or []) if str(r.status).endswith("error")
-        ]
-        if failed:
-            first = failed[0]
-            raise CdpError(f"dbt could not compile {first.node.original_file_path}: {first.message}")
+        if not manifest_path.exists():
+            raise CdpError(f"dbt could not compile the audiences; see {tmp_dir / 'logs'}")
         return read_manifest(manifest_path)
 
 
