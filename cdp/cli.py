@@ -207,6 +207,81 @@ def segments_sql(
         raise fail(str(exc)) from exc
 
 
+privacy_app = typer.Typer(help="GDPR/CCPA access and erasure (docs/privacy.md).", no_args_is_help=True)
+app.add_typer(privacy_app, name="privacy")
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Sync configuration [default: syncs.yml]")
+]
+
+
+@privacy_app.command("export")
+def privacy_export(
+    identifier: Annotated[
+        str, typer.Argument(help="An email, phone, user id, any identifier or a customer id")
+    ],
+    db: DbOption = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the JSON document here")] = None,
+) -> None:
+    """Everything held about a person, as one JSON document (to --out, else to standard output)."""
+    import json
+
+    from privacy import SubjectNotFound, export_person, export_summary
+
+    settings = _settings(db)
+    try:
+        document = export_person(settings.db_path, identifier, out)
+    except SubjectNotFound as exc:
+        raise fail(str(exc)) from exc
+    if out is None:
+        # The person asked for their data: this output is not masked (docs/privacy.md).
+        typer.echo(json.dumps(document, indent=2, default=str))
+    else:
+        from cdp.console import console
+
+        console.print(export_summary(document), markup=False)
+
+
+@privacy_app.command("forget")
+def privacy_forget(
+    identifier: Annotated[
+        str, typer.Argument(help="An email, phone, user id, any identifier or a customer id")
+    ],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    project_dir: ProjectDirOption = None,
+) -> None:
+    """Erase a person: raw rows, rebuilt marts, every destination they reached; keep a hashed tombstone."""
+    from cdp.console import console
+    from privacy import forget_person
+
+    settings = _settings(db, project_dir=project_dir)
+    config_path = config or (settings.syncs_file if settings.syncs_file.is_file() else None)
+    report = forget_person(settings.db_path, identifier, config_path, settings.dbt_project_dir)
+    console.print(report.summary(), markup=False)
+    if report.status != "done":
+        raise fail(f"erasure {report.status}: run the same command again to retry what is left")
+
+
+@privacy_app.command("verify")
+def privacy_verify(
+    identifiers: Annotated[
+        list[str], typer.Argument(help="The identifier, and any others of the same person")
+    ],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Search the warehouse and readable destinations for a person's identifiers, lower-cased and hashed."""
+    from cdp.console import console
+    from privacy import verify_person
+
+    settings = _settings(db)
+    config_path = config or (settings.syncs_file if settings.syncs_file.is_file() else None)
+    report = verify_person(settings.db_path, identifiers[0], config_path, also=identifiers[1:])
+    console.print(report.summary(), markup=False)
+    if not report.clean:
+        raise fail("traces found (listed above)")
+
+
 eval_app = typer.Typer(help="Measure Tessera's output against a truth file.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

@@ -32,10 +32,35 @@ def load_inputs(settings: Settings) -> LoadReport:
                 progress.update(task, detail=event.file.file_path)
 
         try:
-            return load_folder(settings.data_dir, settings.db_path, progress=on_event)
+            report = load_folder(settings.data_dir, settings.db_path, progress=on_event)
         except duckdb.Error as exc:
             first_line = str(exc).strip().splitlines()[0]
             raise CdpError(f"cannot use warehouse {settings.db_path}: {first_line}") from exc
+    _apply_privacy(settings)
+    return report
+
+
+def _apply_privacy(settings: Settings) -> None:
+    """After landing: refresh the manual suppression list, and drop rows of people who asked to be forgotten.
+
+    Re-delivered files of a forgotten person land like any other; their rows are deleted here, before
+    anything builds on them (staging filters tombstoned identifiers as well). docs/privacy.md.
+    """
+    from ingest import connect
+    from privacy import SuppressionFileError, load_manual_suppressions, purge_tombstoned
+
+    con = connect(settings.db_path)
+    try:
+        suppressions = load_manual_suppressions(settings.data_dir, con)
+    except SuppressionFileError as exc:
+        raise CdpError(str(exc)) from exc
+    finally:
+        con.close()
+    if suppressions:
+        console.print(f"suppressions/: {suppressions:,} manual suppression(s), applied to every sync")
+    purged = sum(purge_tombstoned(settings.db_path).values())
+    if purged:
+        console.print(f"privacy: {purged:,} re-delivered row(s) of forgotten people deleted on arrival")
 
 
 def load_summary(report: LoadReport) -> Table:

@@ -29,6 +29,8 @@ ProgressCallback = Callable[[LoadEvent], None]
 
 #: Files at the top of a data folder that belong to evaluation, not to any source; skipped without a warning.
 EVALUATION_FILES = frozenset({"truth.csv"})
+#: Folders that are not sources but are read by another step (`suppressions/`: privacy's manual list).
+NON_SOURCE_FOLDERS = frozenset({"suppressions"})
 
 
 def load_folder(
@@ -129,7 +131,7 @@ def _discover(
     work = []
     for entry in sorted(data_dir.iterdir()):
         # `cdp demo-data` writes truth.csv beside the source folders: it is for `cdp eval`, not a source.
-        if is_hidden(entry) or entry.name in EVALUATION_FILES:
+        if is_hidden(entry) or entry.name in EVALUATION_FILES or entry.name in NON_SOURCE_FOLDERS:
             continue
         if entry.is_file():
             if report_unknown:

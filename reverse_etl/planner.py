@@ -25,6 +25,8 @@ from reverse_etl.sql import ident, literal, relation, split_relation
 from reverse_etl.state import table_exists
 
 CONSENT_TABLE = ("main", "customer_consent")
+# The global suppression list (privacy marts): applies to every sync, with or without a purpose.
+SUPPRESSION_TABLE = ("main", "suppression_list")
 SAMPLE_SIZE = 5
 
 
@@ -52,7 +54,8 @@ class Plan:
     adds: int = 0
     changes: int = 0
     removes: int = 0
-    consent_removes: int = 0  # part of `removes`: customers whose consent for the purpose is not granted
+    # Part of `removes`: customers whose consent for the purpose is not granted, or who are suppressed.
+    consent_removes: int = 0
     sample: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -66,7 +69,7 @@ def format_plan(plan: Plan) -> str:
     lines = [
         f"{plan.sync_name}: {plan.total} to send - {plan.adds} add, {plan.changes} change, "
         f"{plan.removes} remove"
-        + (f" ({plan.consent_removes} for missing consent)" if plan.consent_removes else "")
+        + (f" ({plan.consent_removes} for missing consent or suppression)" if plan.consent_removes else "")
     ]
     lines += [f"  warning: {w}" for w in plan.warnings]
     for row in plan.sample:
@@ -181,6 +184,42 @@ def _unchanged(
     return source_fp == state_fp and source_fp[0] > 0
 
 
+def _suppression_condition(conn: duckdb.DuckDBPyConnection, shape: SourceShape) -> str:
+    """SQL for whether a source row is clear of the suppression list (always true without the list).
+
+    A row is suppressed when its `customer_id` is on the list, or when any of its text columns named like
+    an email or a phone holds a suppressed value (compared trimmed and lower-cased: the list holds
+    normalised values)."""
+    if not table_exists(conn, *SUPPRESSION_TABLE):
+        return "true"
+    suppressed = relation(*SUPPRESSION_TABLE)
+    checks = []
+    if "customer_id" in shape.column_names:
+        checks.append(
+            f"src.{ident('customer_id')} in "
+            f"(select customer_id from {suppressed} where customer_id is not null)"
+        )
+    for column, dtype in _column_types(conn, shape).items():
+        kind = "email" if "email" in column.lower() else "phone" if "phone" in column.lower() else None
+        if kind is not None and dtype == "VARCHAR":
+            checks.append(
+                f"lower(trim(src.{ident(column)})) in (select identifier_value from {suppressed} "
+                f"where identifier_type = {literal(kind)} and identifier_value is not null)"
+            )
+    if not checks:
+        return "true"
+    return "not (" + " or ".join(f"coalesce({check}, false)" for check in checks) + ")"
+
+
+def _column_types(conn: duckdb.DuckDBPyConnection, shape: SourceShape) -> dict[str, str]:
+    rows = conn.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where schema_name = ? and table_name = ? and database_name = current_database()",
+        [shape.schema, shape.table],
+    ).fetchall()
+    return dict(rows)
+
+
 def build_plan(
     conn: duckdb.DuckDBPyConnection, spec: SyncSpec, *, full_resync: bool, plan_path: Path | None
 ) -> tuple[Plan, SourceShape]:
@@ -191,7 +230,8 @@ def build_plan(
     """
     shape = resolve_source(conn, spec)
     warnings: list[str] = []
-    permitted = _consent_condition(conn, spec, shape, warnings)
+    consented = _consent_condition(conn, spec, shape, warnings)
+    permitted = f"({consented}) and ({_suppression_condition(conn, shape)})"
 
     src_rel = relation(shape.schema, shape.table)
     key = ident(shape.key_column)

@@ -1,19 +1,16 @@
 {#-
   Consent per customer and purpose: the latest change up to the reference time decides. A purpose never
-  recorded is not granted. (The privacy work builds `customer_consent` with full history; this is the
-  simple flag set profiles and audiences need.)
+  recorded is not granted. Changes come from `int_consent_changes_unioned` (consent events, ESP
+  unsubscribes / spam reports / hard bounces, the CRM's marketing status, Segment identify traits), the
+  same signals as the `customer_consent` mart, which holds the current status with defaults.
 -#}
 
 {%- set purposes = tessera.profile_consent_purposes() -%}
 
 with
 
-consent_events as (
-    select * from {{ ref('stg_consent__events') }}
-),
-
-record_customers as (
-    select * from {{ ref('int_record_customers') }}
+consent_changes as (
+    select * from {{ ref('int_consent_changes_unioned') }}
 ),
 
 customer_identifiers as (
@@ -30,22 +27,19 @@ customers as (
 
 customer_changes as (
     select
-        record_customers.customer_id,
-        consent_events.purpose,
-        consent_events.status,
-        consent_events.occurred_at,
+        consent_changes.customer_id,
+        consent_changes.purpose,
+        consent_changes.status,
+        consent_changes.occurred_at,
         row_number() over (
-            partition by record_customers.customer_id, consent_events.purpose
-            order by consent_events.occurred_at desc,
-                case when consent_events.status = 'revoked' then 0 else 1 end,
-                consent_events.consent_event_id
+            partition by consent_changes.customer_id, consent_changes.purpose
+            order by consent_changes.occurred_at desc,
+                case when consent_changes.status = 'revoked' then 0 else 1 end,
+                consent_changes.consent_change_id
         ) as recency_rank
-    from consent_events
-    inner join record_customers
-        on record_customers.source = 'consent'
-        and record_customers.record_id = consent_events.consent_event_id
+    from consent_changes
     cross join as_of
-    where consent_events.occurred_at <= as_of.as_of_at
+    where consent_changes.occurred_at <= as_of.as_of_at
 ),
 
 latest_changes as (

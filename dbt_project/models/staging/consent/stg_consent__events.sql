@@ -53,6 +53,7 @@ final as (
         _loaded_at
     from ranked
     where copy_number = 1
+        and {{ not_tombstoned({'email': 'email', 'user_id': 'user_id'}) }}
 )
 
 select * from final

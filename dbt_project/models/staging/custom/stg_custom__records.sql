@@ -52,6 +52,9 @@ final as (
         _loaded_at
     from ranked
     where version_rank = 1
+        and {{ not_tombstoned({
+        'email': 'email', 'phone': 'phone', 'user_id': 'user_id', 'crm_id': 'crm_id', 'loyalty_id': 'loyalty_id'
+    }) }}
 )
 
 select * from final

@@ -47,6 +47,7 @@ final as (
         _loaded_at
     from ranked
     where copy_number = 1
+        and {{ not_tombstoned({'email': 'email'}) }}
 )
 
 select * from final

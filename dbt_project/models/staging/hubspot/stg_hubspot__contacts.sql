@@ -14,7 +14,9 @@ renamed as (
     select
         {{ normalise_id('record_id') }} as crm_id,
         {{ normalise_email('email') }} as email,
-        {{ normalise_phone('phone_number') }} as phone,
+        {#- HubSpot's Country/Region, when the export has it, says how to read national numbers. #}
+        {{ normalise_phone_in_country('phone_number', 'country') }} as phone,
+        {{ country_code('country') }} as country_code,
         {{ clean_text('first_name') }} as first_name,
         {{ clean_text('last_name') }} as last_name,
         {{ parse_timestamp_utc('create_date') }} as created_at,
@@ -45,9 +47,11 @@ final as (
         last_name,
         created_at,
         lifecycle_stage,
+        country_code,
         _loaded_at
     from ranked
     where version_rank = 1
+        and {{ not_tombstoned({'crm_id': 'crm_id', 'email': 'email', 'phone': 'phone'}) }}
 )
 
 select * from final

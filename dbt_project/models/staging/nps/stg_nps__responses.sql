@@ -40,6 +40,7 @@ final as (
         _loaded_at
     from ranked
     where version_rank = 1
+        and {{ not_tombstoned({'email': 'email'}) }}
 )
 
 select * from final

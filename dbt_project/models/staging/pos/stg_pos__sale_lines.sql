@@ -72,6 +72,7 @@ final as (
         _loaded_at
     from ranked
     where version_rank = 1
+        and {{ not_tombstoned({'loyalty_id': 'loyalty_id', 'email': 'email', 'phone': 'phone'}) }}
 )
 
 select * from final

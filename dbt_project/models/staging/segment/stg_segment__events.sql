@@ -96,6 +96,10 @@ final as (
         _loaded_at
     from ranked
     where copy_number = 1
+        and {{ not_tombstoned({
+        'user_id': 'user_id', 'anonymous_id': 'anonymous_id', 'previous_id': ['user_id', 'anonymous_id'],
+        'device_id': 'device_id', 'email': 'email', 'phone': 'phone'
+    }) }}
 )
 
 select * from final

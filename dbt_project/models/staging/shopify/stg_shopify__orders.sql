@@ -15,7 +15,11 @@ renamed as (
         {{ normalise_id('id') }} as order_id,
         {{ normalise_id('customer_id') }} as shopify_customer_id,
         coalesce({{ normalise_email('email') }}, {{ normalise_email('customer_email') }}) as email,
-        coalesce({{ normalise_phone('phone') }}, {{ normalise_phone('customer_phone') }}) as phone,
+        {#- A national number means what it means in the billing country. #}
+        coalesce(
+            {{ normalise_phone_in_country('phone', json_extract_text('billing_address', ['country_code'])) }},
+            {{ normalise_phone_in_country('customer_phone', json_extract_text('billing_address', ['country_code'])) }}
+        ) as phone,
         coalesce(
             {{ clean_text('customer_first_name') }},
             {{ clean_text(json_extract_text('billing_address', ['first_name'])) }}
@@ -80,6 +84,7 @@ final as (
         _loaded_at
     from ranked
     where version_rank = 1
+        and {{ not_tombstoned({'shopify_customer_id': 'shopify_customer_id', 'email': 'email', 'phone': 'phone'}) }}
 )
 
 select * from final

@@ -45,6 +45,7 @@ final as (
         _loaded_at
     from ranked
     where version_rank = 1
+        and {{ not_tombstoned({'zendesk_user_id': 'zendesk_user_id'}) }}
 )
 
 select * from final
