@@ -176,6 +176,8 @@ def evaluate_identity(db_path: Path, truth_path: Path, worst: int = 5) -> Identi
     over-merged customers (most wrong pairs first) with their identifiers and true persons.
     """
     truth_rows = read_truth(truth_path)
+    if not truth_rows:
+        raise TruthFileError(f"{truth_path}: no identifier rows after the header; nothing to score")
     con = open_warehouse(db_path)
     try:
         con.execute(

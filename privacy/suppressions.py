@@ -80,10 +80,14 @@ def load_manual_suppressions(data_dir: Path, con: duckdb.DuckDBPyConnection) -> 
     con.execute("begin")
     try:
         con.execute("delete from privacy.manual_suppressions")
-        con.executemany(
-            "insert into privacy.manual_suppressions values (?, ?, ?, ?, ?)",
-            [(e.identifier_type, e.identifier_value, e.reason, e.added_at, e.source_file) for e in entries],
-        )
+        if entries:  # DuckDB refuses executemany with no parameter sets; no file means an empty list
+            con.executemany(
+                "insert into privacy.manual_suppressions values (?, ?, ?, ?, ?)",
+                [
+                    (e.identifier_type, e.identifier_value, e.reason, e.added_at, e.source_file)
+                    for e in entries
+                ],
+            )
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -93,3 +93,10 @@ def test_bad_truth_file_names_the_row_and_field(warehouse: Path, tmp_path: Path)
         evaluate_identity(warehouse, truth)
     with pytest.raises(TruthFileError, match="not found"):
         evaluate_identity(warehouse, tmp_path / "missing.csv")
+
+
+def test_header_only_truth_file_is_refused(warehouse: Path, tmp_path: Path) -> None:
+    truth = tmp_path / "truth.csv"
+    truth.write_text("identifier_type,identifier_value,person_id\n")
+    with pytest.raises(TruthFileError, match="no identifier rows"):
+        evaluate_identity(warehouse, truth)

@@ -76,3 +76,10 @@ def test_tombstone_hash_is_salted_and_typed() -> None:
 def test_mask_identifier() -> None:
     assert mask_identifier("email", "jane@gmail.com") == "email=j***@gmail.com"
     assert mask_identifier("phone", "+4915112345678") == "phone=***5678"
+
+
+def test_a_data_folder_without_suppressions_loads_an_empty_list(tmp_path: Path) -> None:
+    """Regression: `cdp load` of a folder with no suppressions/ (the sample) crashed on an empty insert."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        assert load_manual_suppressions(tmp_path, con) == 0
+        assert con.execute("select count(*) from privacy.manual_suppressions").fetchone() == (0,)
