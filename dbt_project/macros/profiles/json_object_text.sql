@@ -18,8 +18,9 @@
     ) as {{ dbt.type_string() }})
 {%- endmacro %}
 
+{#- Spark's to_json leaves out null fields unless told to keep them (DuckDB and Postgres keep them). -#}
 {% macro spark__json_object_text(pairs) -%}
     to_json(named_struct(
         {%- for key, expr in pairs %}{{ tessera.string_literal(key) }}, {{ expr }}{% if not loop.last %}, {% endif %}{% endfor -%}
-    ))
+    ), map('ignoreNullFields', 'false'))
 {%- endmacro %}

@@ -107,46 +107,70 @@ visited_0 as (
     where identifier_type = limited_type
 ),
 
+{#-
+  Each hop reads the previous hop's rows exactly once: Spark inlines CTEs, so a hop that read them twice
+  (frontier and already-visited) would double the query plan at every hop. One pass yields every visited
+  row (kind 0) and, from the frontier, each edge's far end as a candidate (kind 1).
+-#}
 {%- for hop in range(1, max_hops + 1) %}
 
-candidates_{{ hop }} as (
+reached_{{ hop }} as (
     select
-        component_edges.to_node_id as node_id,
-        frontier.seed_id,
-        min(component_edges.edge_priority) as best_edge_priority,
-        sum(component_edges.record_count) as support
-    from visited_{{ hop - 1 }} as frontier
-    inner join component_edges on component_edges.from_node_id = frontier.node_id
-    left join visited_{{ hop - 1 }} as already_visited on already_visited.node_id = component_edges.to_node_id
-    where frontier.hop = {{ hop - 1 }}
-        and frontier.status in ('seed', 'assigned')
-        and already_visited.node_id is null
-    group by component_edges.to_node_id, frontier.seed_id
+        case when copies.kind = 0 then previous.node_id else component_edges.to_node_id end as node_id,
+        previous.seed_id,
+        previous.status,
+        previous.hop,
+        copies.kind,
+        component_edges.edge_priority,
+        component_edges.record_count
+    from visited_{{ hop - 1 }} as previous
+    cross join (select 0 as kind union all select 1 as kind) as copies
+    left join component_edges
+        on copies.kind = 1
+        and component_edges.from_node_id = previous.node_id
+        and previous.hop = {{ hop - 1 }}
+        and previous.status in ('seed', 'assigned')
+    where copies.kind = 0 or component_edges.to_node_id is not null
 ),
 
-candidates_ranked_{{ hop }} as (
+grouped_{{ hop }} as (
     select
         node_id,
         seed_id,
-        rank() over (partition by node_id order by best_edge_priority, support desc) as candidate_rank
-    from candidates_{{ hop }}
+        kind,
+        max(status) as status,
+        max(hop) as hop,
+        min(edge_priority) as best_edge_priority,
+        sum(record_count) as support
+    from reached_{{ hop }}
+    group by node_id, seed_id, kind
 ),
 
-decided_{{ hop }} as (
+ranked_{{ hop }} as (
     select
         node_id,
-        min(seed_id) as seed_id,
-        case when count(*) > 1 then 'contested' else 'assigned' end as status,
-        {{ hop }} as hop
-    from candidates_ranked_{{ hop }}
-    where candidate_rank = 1
-    group by node_id
+        seed_id,
+        kind,
+        status,
+        hop,
+        max(1 - kind) over (partition by node_id) as is_visited,
+        rank() over (partition by node_id, kind order by best_edge_priority, support desc) as candidate_rank
+    from grouped_{{ hop }}
 ),
 
 visited_{{ hop }} as (
-    select node_id, seed_id, status, hop from visited_{{ hop - 1 }}
-    union all
-    select node_id, seed_id, status, hop from decided_{{ hop }}
+    select
+        node_id,
+        min(seed_id) as seed_id,
+        case
+            when max(kind) = 0 then max(status)
+            when count(*) > 1 then 'contested'
+            else 'assigned'
+        end as status,
+        case when max(kind) = 0 then max(hop) else {{ hop }} end as hop
+    from ranked_{{ hop }}
+    where kind = 0 or (is_visited = 0 and candidate_rank = 1)
+    group by node_id
 ),
 {%- endfor %}
 
