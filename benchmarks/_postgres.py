@@ -116,8 +116,18 @@ def _empty_copy_of(dsn: str, schema: str, table: str, suffix: str) -> tuple[str,
     return target, columns
 
 
-def copy_floor(db_path: Path, dsn: str, schema: str, audience: str, workdir: Path) -> dict[str, object]:
-    """Time the plainest way to move the audience's rows into Postgres: DuckDB writes them as CSV, one
+def _delivered_rows_sql(audience: str, sync_name: str, column_list: str) -> str:
+    """The audience rows the sync delivered (the suppression list and consent keep some out of every sync)."""
+    return (
+        f'select {column_list} from "{audience}" where customer_id in '
+        f"(select record_key from main.sync_state where sync_name = '{sync_name}')"
+    )
+
+
+def copy_floor(
+    db_path: Path, dsn: str, schema: str, audience: str, workdir: Path, sync_name: str
+) -> dict[str, object]:
+    """Time the plainest way to move the rows the sync sent into Postgres: DuckDB writes them as CSV, one
     `COPY ... FROM STDIN` streams the bytes into an empty copy (`like ... including all`) of the sync's table.
 
     Returns rows, seconds (export + copy) and both parts, plus `write_row`: the same rows fetched from a
@@ -131,7 +141,8 @@ def copy_floor(db_path: Path, dsn: str, schema: str, audience: str, workdir: Pat
     started = time.perf_counter()
     with duckdb.connect(str(db_path)) as con:
         con.execute(
-            f"copy (select {column_list} from \"{audience}\") to '{csv_path}' (format csv, header false)"
+            f"copy ({_delivered_rows_sql(audience, sync_name, column_list)}) to '{csv_path}' "
+            "(format csv, header false)"
         )
     exported = time.perf_counter()
     statement = f'copy "{schema}"."{target}" ({column_list}) from stdin (format csv)'
@@ -146,16 +157,16 @@ def copy_floor(db_path: Path, dsn: str, schema: str, audience: str, workdir: Pat
         "seconds": finished - started,
         "export_seconds": exported - started,
         "copy_seconds": finished - exported,
-        "write_row": _write_row_copy(db_path, dsn, schema, audience),
+        "write_row": _write_row_copy(db_path, dsn, schema, audience, sync_name),
     }
 
 
-def _write_row_copy(db_path: Path, dsn: str, schema: str, audience: str) -> dict[str, float]:
+def _write_row_copy(db_path: Path, dsn: str, schema: str, audience: str, sync_name: str) -> dict[str, float]:
     target, columns = _empty_copy_of(dsn, schema, audience, "__copy_rows")
     column_list = ", ".join(f'"{c}"' for c in columns)
     started = time.perf_counter()
     with duckdb.connect(str(db_path)) as con, psycopg.connect(dsn) as conn:
-        cursor = con.execute(f'select {column_list} from "{audience}"')
+        cursor = con.execute(_delivered_rows_sql(audience, sync_name, column_list))
         with conn.cursor().copy(f'copy "{schema}"."{target}" ({column_list}) from stdin') as copy:
             while rows := cursor.fetchmany(_FETCH_ROWS):
                 for row in rows:

@@ -218,7 +218,7 @@ def _baselines(run: Run, result: dict) -> None:
     if run.sync_skipped is None:
         _step("baseline: raw Postgres COPY of the synced rows")
         audience = result["sync"]["audience"]
-        result["copy"] = copy_floor(run.db_path, options.dsn, run.schema, audience, run.run_dir)
+        result["copy"] = copy_floor(run.db_path, options.dsn, run.schema, audience, run.run_dir, SYNC_NAME)
 
 
 def _incremental(run: Run, result: dict) -> None:

@@ -88,7 +88,18 @@ def test_the_audience_is_synced_to_the_file_exactly(sample_run: SampleRun) -> No
     with sample_run.export.open() as f:
         exported = {row["customer_id"] for row in csv.DictReader(f)}
     audience = {row[0] for row in _query(sample_run.db, "select customer_id from high_value")}
-    assert exported == audience and audience
+    # The suppression list (hard bounces, spam complaints, erasures) applies to every sync.
+    suppressed = {
+        row[0]
+        for row in _query(
+            sample_run.db,
+            "select h.customer_id from high_value h join suppression_list s "
+            "on s.customer_id = h.customer_id "
+            "or (s.identifier_type = 'email' and s.identifier_value = lower(h.primary_email))",
+        )
+    }
+    assert audience - suppressed
+    assert exported == audience - suppressed
 
 
 def test_identity_accuracy_on_the_sample(sample_run: SampleRun) -> None:
