@@ -35,13 +35,13 @@ def _settings(
 
 
 @app.command()
-def load(db: DbOption = None, data_dir: DataDirOption = None) -> None:
-    """Land raw files into the DuckDB `raw` schema (already-loaded files are skipped)."""
+def load(db: DbOption = None, data_dir: DataDirOption = None, target: TargetOption = "duckdb") -> None:
+    """Land raw files into the DuckDB `raw` schema (already-loaded files are skipped), then onto --target."""
     from cdp.loading import load_inputs, print_load_report
 
     settings = _settings(db, data_dir)
     try:
-        report = load_inputs(settings)
+        report = load_inputs(settings, target)
     except CdpError as exc:
         raise fail(str(exc)) from exc
     print_load_report(report)

@@ -71,6 +71,11 @@ def dbt_env(db_path: Path, target: str = "duckdb", threads: int | None = None) -
     if target not in TARGETS:
         raise CdpError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)}")
     env = {"TESSERA_DB": str(db_path.resolve()), "TESSERA_TARGET": target}
+    if target == "spark" and not os.environ.get("TESSERA_SPARK_DIR"):
+        # Absolute, so the loader's Parquet files and dbt's Spark session agree whatever the working folder.
+        from cdp.settings import REPO_ROOT
+
+        env["TESSERA_SPARK_DIR"] = str(REPO_ROOT / "data" / "spark")
     if threads:
         env["TESSERA_THREADS"] = str(threads)
     return env

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ingest.report import LoadReport
 
 
-def load_inputs(settings: Settings) -> LoadReport:
+def load_inputs(settings: Settings, target: str = "duckdb") -> LoadReport:
     """Load the input folder into the warehouse; CdpError for a missing folder or an unusable database."""
     import duckdb
 
@@ -37,7 +37,33 @@ def load_inputs(settings: Settings) -> LoadReport:
             first_line = str(exc).strip().splitlines()[0]
             raise CdpError(f"cannot use warehouse {settings.db_path}: {first_line}") from exc
     _apply_privacy(settings)
+    if target != "duckdb":
+        _land_on_target(settings, target)
     return report
+
+
+def _land_on_target(settings: Settings, target: str) -> None:
+    """Replicate the raw schema to Postgres (COPY) or Spark (Parquet); DuckDB keeps the manifest."""
+    import os
+
+    import psycopg
+
+    from cdp.dbt_runner import dbt_env
+    from ingest.targets import land_raw
+
+    os.environ.update(
+        {k: v for k, v in dbt_env(settings.db_path, target).items() if k.startswith("TESSERA_SPARK")}
+    )
+    try:
+        landed = land_raw(settings.db_path, target)
+    except (ValueError, psycopg.OperationalError) as exc:
+        raise CdpError(f"cannot land raw tables on {target}: {str(exc).strip().splitlines()[0]}") from exc
+    table = Table(title=f"raw tables on {target}", title_justify="left")
+    for column in ("table", "rows", "loads"):
+        table.add_column(column, justify="left" if column == "table" else "right")
+    for t in landed:
+        table.add_row(t.table, f"{t.rows:,}", f"{t.loads:,}")
+    console.print(table)
 
 
 def _apply_privacy(settings: Settings) -> None:

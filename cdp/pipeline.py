@@ -14,7 +14,7 @@ def run_pipeline(settings: Settings, *, target: str = "duckdb", sync: bool = Tru
     """Run every step in order; any step's CdpError stops the run with its reason."""
     started = time.perf_counter()
     console.rule("[bold]1/3 load")
-    print_load_report(load_inputs(settings))
+    print_load_report(load_inputs(settings, target))
     console.rule("[bold]2/3 build")
     print_build(
         build_project(
@@ -29,6 +29,5 @@ def run_pipeline(settings: Settings, *, target: str = "duckdb", sync: bool = Tru
 
         console.rule("[bold]3/3 sync")
         print_sync_results(sync_all(settings))
-    console.print(
-        f"[bold green]done[/] in {time.perf_counter() - started:.1f}s; warehouse: {settings.db_path}"
-    )
+    where = settings.db_path if target == "duckdb" else f"{target} (raw manifest in {settings.db_path})"
+    console.print(f"[bold green]done[/] in {time.perf_counter() - started:.1f}s; warehouse: {where}")

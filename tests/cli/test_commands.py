@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -126,3 +127,47 @@ def test_demo_data_writes_the_contract_layout(tmp_path: Path) -> None:
     for folder in ("events", "shopify", "hubspot", "pos", "esp", "support", "nps", "consent", "custom"):
         assert any((out / folder).iterdir()), folder
     assert (out / "truth.csv").read_text().startswith("identifier_type,identifier_value,person_id")
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A throwaway Postgres database, dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    name = f"tessera_cli_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True)
+    except psycopg.OperationalError as exc:  # pragma: no cover - the machine runs Postgres
+        pytest.skip(f"Postgres unreachable at 127.0.0.1:5432: {exc}")
+    with admin:
+        admin.execute(f'create database "{name}"')
+        try:
+            yield name
+        finally:
+            admin.execute(f'drop database "{name}" with (force)')
+
+
+def test_load_lands_raw_tables_on_postgres(tmp_path: Path, pg_database: str) -> None:
+    import psycopg
+
+    data = tmp_path / "in"
+    _write_events(data, 12)
+    env = {"PGHOST": "127.0.0.1", "PGPORT": "5432", "PGUSER": "postgres", "PGDATABASE": pg_database}
+    args = ["load", "--db", str(tmp_path / "w.duckdb"), "--data-dir", str(data), "--target", "postgres"]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert "raw tables on postgres" in result.output
+    with psycopg.connect(f"host=127.0.0.1 user=postgres dbname={pg_database}") as conn:
+        assert conn.execute("select count(*) from raw.segment_events").fetchone() == (12,)
+
+
+def test_load_onto_an_unreachable_postgres_fails_in_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "in"
+    _write_events(data, 2)
+    env = {"PGHOST": "127.0.0.1", "PGPORT": "1", "PGUSER": "postgres", "PGDATABASE": "test"}
+    args = ["load", "--db", str(tmp_path / "w.duckdb"), "--data-dir", str(data), "--target", "postgres"]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 1
+    assert "cannot land raw tables on postgres" in " ".join(result.output.split())
