@@ -13,7 +13,7 @@ from comparisons import COMPARED_TABLES, assert_same_table
 from engines import BuiltWarehouse
 
 # Minutes, not seconds (a full build per engine): run with `pytest -m portability tests/portability`.
-pytestmark = [pytest.mark.portability, pytest.mark.slow]
+pytestmark = pytest.mark.portability  # ~40 s: in the default suite and CI
 
 
 def test_every_node_builds_on_postgres(postgres_built: BuiltWarehouse) -> None:
