@@ -12,8 +12,8 @@ import pytest
 from comparisons import COMPARED_TABLES, assert_same_table
 from engines import BuiltWarehouse
 
-# Minutes, not seconds (a full build per engine): run with `pytest -m portability tests/portability`.
-pytestmark = pytest.mark.portability  # ~40 s: in the default suite and CI
+# A full build on each engine (~40 s in all): part of the default suite and CI.
+pytestmark = pytest.mark.portability
 
 
 def test_every_node_builds_on_postgres(postgres_built: BuiltWarehouse) -> None:
