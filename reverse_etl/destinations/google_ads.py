@@ -21,7 +21,7 @@ from reverse_etl.destinations.base import (
     Record,
 )
 from reverse_etl.destinations.http import HttpSender
-from reverse_etl.destinations.identifiers import google_identifiers
+from reverse_etl.destinations.identifiers import google_identifiers, hashed_by_action
 
 
 class GoogleAdsSettings(DestinationSettings):
@@ -82,23 +82,13 @@ class GoogleAdsDestination(Destination):
 
     def write(self, batch: Batch) -> BatchResult:
         result = BatchResult()
-        removes: list[tuple[Record, dict[str, str]]] = []
-        creates: list[tuple[Record, dict[str, str]]] = []
-        for record in batch.records:
-            if record.action == "remove":
-                ids = {k: v for k, v in record.fields.items() if k in ("hashedEmail", "hashedPhoneNumber")}
-                target = removes
-            else:
-                ids = google_identifiers(
-                    record.fields.get(self.settings.email_field),
-                    record.fields.get(self.settings.phone_field),
-                    self.settings.phone_region,
-                )
-                target = creates
-            if not ids:
-                result.rejected[record.key] = "no valid email or phone to match on"
-                continue
-            target.append((record, ids))
+        removes, creates = hashed_by_action(
+            batch.records,
+            self.settings,
+            google_identifiers,
+            ("hashedEmail", "hashedPhoneNumber"),
+            result.rejected,
+        )
         if not removes and not creates:
             return result
         version = self.settings.api_version

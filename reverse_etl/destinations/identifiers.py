@@ -8,8 +8,25 @@ SHA-256 hex.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import phonenumbers
+
+if TYPE_CHECKING:
+    from reverse_etl.destinations.base import Record
+
+
+class MatchFieldSettings(Protocol):
+    """Where an ad destination finds the email and phone in a record, and how to read national phones."""
+
+    email_field: str
+    phone_field: str
+    phone_region: str
+
+
+#: (record, its hashed identifiers) pairs.
+Hashed = list[tuple["Record", dict[str, str]]]
 
 
 def sha256_hex(value: str) -> str:
@@ -61,3 +78,35 @@ def meta_identifiers(email: object, phone: object, region: str) -> dict[str, str
 def mailchimp_subscriber_hash(email: str) -> str:
     """Mailchimp's member id: MD5 of the lower-cased email."""
     return hashlib.md5(email.strip().lower().encode("utf-8")).hexdigest()
+
+
+def hashed_by_action(
+    records: Sequence[Record],
+    settings: MatchFieldSettings,
+    hash_identifiers: Callable[[object, object, str], dict[str, str]],
+    handle_keys: Collection[str],
+    rejected: dict[str, str],
+) -> tuple[Hashed, Hashed]:
+    """Split records into (removals, additions), each with the hashed identifiers to send.
+
+    Additions are hashed from the record's email and phone; removals reuse the hashes kept as their removal
+    handle (the raw identifiers may be gone by then). A record with nothing to match on is put in `rejected`.
+    """
+    removes: Hashed = []
+    adds: Hashed = []
+    for record in records:
+        if record.action == "remove":
+            ids = {k: v for k, v in record.fields.items() if k in handle_keys}
+            target = removes
+        else:
+            ids = hash_identifiers(
+                record.fields.get(settings.email_field),
+                record.fields.get(settings.phone_field),
+                settings.phone_region,
+            )
+            target = adds
+        if not ids:
+            rejected[record.key] = "no valid email or phone to match on"
+            continue
+        target.append((record, ids))
+    return removes, adds

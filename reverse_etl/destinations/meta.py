@@ -22,7 +22,7 @@ from reverse_etl.destinations.base import (
     Record,
 )
 from reverse_etl.destinations.http import HttpSender
-from reverse_etl.destinations.identifiers import meta_identifiers
+from reverse_etl.destinations.identifiers import hashed_by_action, meta_identifiers
 from reverse_etl.errors import BatchRejected, DestinationError, TransientError
 
 SCHEMA = ("EMAIL", "PHONE")
@@ -66,23 +66,9 @@ class MetaDestination(Destination):
 
     def write(self, batch: Batch) -> BatchResult:
         result = BatchResult()
-        adds: list[tuple[Record, dict[str, str]]] = []
-        removes: list[tuple[Record, dict[str, str]]] = []
-        for record in batch.records:
-            if record.action == "remove":
-                ids = {k: v for k, v in record.fields.items() if k in SCHEMA}
-                target = removes
-            else:
-                ids = meta_identifiers(
-                    record.fields.get(self.settings.email_field),
-                    record.fields.get(self.settings.phone_field),
-                    self.settings.phone_region,
-                )
-                target = adds
-            if not ids:
-                result.rejected[record.key] = "no valid email or phone to match on"
-                continue
-            target.append((record, ids))
+        removes, adds = hashed_by_action(
+            batch.records, self.settings, meta_identifiers, SCHEMA, result.rejected
+        )
         for method, items in (("DELETE", removes), ("POST", adds)):
             if items:
                 self._send(method, items, result)

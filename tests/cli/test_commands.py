@@ -130,23 +130,10 @@ def test_demo_data_writes_the_contract_layout(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def pg_database() -> Iterator[str]:
+def pg_database(throwaway_pg_database) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A throwaway Postgres database, dropped afterwards."""
-    import uuid
-
-    import psycopg
-
-    name = f"tessera_cli_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True)
-    except psycopg.OperationalError as exc:  # pragma: no cover - the machine runs Postgres
-        pytest.skip(f"Postgres unreachable at 127.0.0.1:5432: {exc}")
-    with admin:
-        admin.execute(f'create database "{name}"')
-        try:
-            yield name
-        finally:
-            admin.execute(f'drop database "{name}" with (force)')
+    with throwaway_pg_database("tessera_cli") as name:
+        yield name
 
 
 def test_load_lands_raw_tables_on_postgres(tmp_path: Path, pg_database: str) -> None:

@@ -9,7 +9,6 @@ timestamps, hashes) on real values.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +21,6 @@ from ingest.schema import RAW_TABLES
 
 pytestmark = pytest.mark.portability
 
-ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 #: Each model's key, to line rows up across engines.
 MODEL_KEYS = {
     "stg_segment__events": "message_id",
@@ -41,26 +39,17 @@ JSON_COLUMNS = {"traits", "properties", "line_items", "attributes"}
 
 
 @pytest.fixture(scope="module")
-def postgres_database() -> Iterator[str]:
+def postgres_database(throwaway_pg_database) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A fresh Postgres database holding the raw tables and rows; dropped afterwards."""
-    name = f"tessera_staging_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(ADMIN_DSN, autocommit=True)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"Postgres not reachable: {error}")
-    with admin:
-        admin.execute(f'create database "{name}"')
-        try:
-            with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{name}", autocommit=True) as con:
-                con.execute("create schema raw")
-                for table in RAW_TABLES.values():
-                    columns = ", ".join(f'"{c}" {t}' for c, t in table.all_columns.items())
-                    con.execute(f"create table {table.qualified_name} ({columns})")
-                for sql, params in insert_statements("%s"):
-                    con.execute(sql, params)
-            yield name
-        finally:
-            admin.execute(f'drop database if exists "{name}" with (force)')
+    with throwaway_pg_database("tessera_staging") as name:
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{name}", autocommit=True) as con:
+            con.execute("create schema raw")
+            for table in RAW_TABLES.values():
+                columns = ", ".join(f'"{c}" {t}' for c, t in table.all_columns.items())
+                con.execute(f"create table {table.qualified_name} ({columns})")
+            for sql, params in insert_statements("%s"):
+                con.execute(sql, params)
+        yield name
 
 
 def comparable(row: dict[str, Any]) -> dict[str, Any]:

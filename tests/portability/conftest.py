@@ -8,7 +8,6 @@ once and stopped at the end.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from ingest import load_folder
 from ingest.targets.postgres import land_on_postgres
 from ingest.targets.spark import land_for_spark
 
-ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 #: The dbt command each engine is built with; `build` also runs every data test on the engine.
 POSTGRES_COMMAND = ("build",)
 SPARK_COMMAND = ("run",)
@@ -55,19 +53,10 @@ def duckdb_built(sample_duckdb: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
+def postgres_database(throwaway_pg_database) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A fresh Postgres database for one test session; dropped afterwards."""
-    name = f"tessera_port_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(ADMIN_DSN, autocommit=True)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"Postgres not reachable: {error}")
-    with admin:
-        admin.execute(f'create database "{name}"')
-        try:
-            yield name
-        finally:
-            admin.execute(f'drop database if exists "{name}" with (force)')
+    with throwaway_pg_database("tessera_port") as name:
+        yield name
 
 
 def postgres_conninfo(database: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from ingest.targets.spark import land_for_spark
 
 pytestmark = pytest.mark.portability
 
-ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 LOADED_AT = dt.datetime(2024, 6, 1, 8, 30, 15, 123456)
 #: Awkward values: empty string vs NULL, quotes, commas, newlines, unicode and nested JSON.
 TRICKY_TRAITS = {"name": 'O"Brien, Ann\nMarie', "tags": ["a", "b"], "score": 1.5, "emoji": "é✓"}
@@ -56,19 +54,10 @@ def duck(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @pytest.fixture
-def pg_conninfo() -> Iterator[str]:
+def pg_conninfo(throwaway_pg_database) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A throwaway Postgres database."""
-    name = f"tessera_land_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(ADMIN_DSN, autocommit=True)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"Postgres not reachable: {error}")
-    with admin:
-        admin.execute(f'create database "{name}"')
-        try:
-            yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-        finally:
-            admin.execute(f'drop database if exists "{name}" with (force)')
+    with throwaway_pg_database("tessera_land") as name:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
 
 
 def pg_rows(conninfo: str) -> list[tuple]:
