@@ -66,7 +66,8 @@
 
 {#-
   The non-null values of `measure` in a group, sorted, joined by `delimiter` (a SQL string literal).
-  Sorted by value so every engine gives the same text (Spark's listagg ignores an order by).
+  Sorted by value so every engine gives the same text (on Spark through the project's `spark__listagg`,
+  which keeps the order and gives NULL, not '', for no values).
 -#}
 {% macro sorted_list(measure, delimiter="', '") %}
     {{- return(adapter.dispatch('sorted_list', 'tessera')(measure, delimiter)) -}}
@@ -74,8 +75,4 @@
 
 {% macro default__sorted_list(measure, delimiter) -%}
     {{ dbt.listagg(measure, delimiter, 'order by ' ~ measure) }}
-{%- endmacro %}
-
-{% macro spark__sorted_list(measure, delimiter) -%}
-    array_join(array_sort(collect_list({{ measure }})), {{ delimiter }})
 {%- endmacro %}
