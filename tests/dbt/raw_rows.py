@@ -44,11 +44,18 @@ def raw_rows() -> dict[str, list[dict[str, Any]]]:
     return filled
 
 
-def insert_statements(placeholder: str) -> Iterator[tuple[str, list[Any]]]:
-    """`insert` statements (with the driver's `placeholder`, `?` or `%s`) landing `raw_rows()`."""
+def insert_statements(
+    placeholder: str, loaded_at: dt.datetime | None = None
+) -> Iterator[tuple[str, list[Any]]]:
+    """`insert` statements (with the driver's `placeholder`, `?` or `%s`) landing `raw_rows()`.
+
+    With `loaded_at` (LOAD_1 or LOAD_2), only the rows of that load.
+    """
     for table, rows in raw_rows().items():
         columns = RAW_TABLES[table].all_columns
         for row in rows:
+            if loaded_at is not None and row["_loaded_at"] != loaded_at:
+                continue
             names = [name for name in columns if name in row]
             quoted = ", ".join(f'"{name}"' for name in names)
             marks = ", ".join(placeholder for _ in names)

@@ -31,6 +31,7 @@ STAGING_PATHS = (
     "macros/normalise",
     "macros/portable",
     "macros/privacy",
+    "macros/staging",
     "models/staging",
     "seeds",
 )

@@ -21,6 +21,7 @@
 {% macro normalise_email(expr) -%}
     {%- set cleaned = "lower(" ~ tessera.regex_replace_all(expr, tessera._surrounding_whitespace_pattern(), "") ~ ")" -%}
     case
+        when {{ expr }} is null then null
         when length({{ cleaned }}) <= 254 and {{ tessera.regex_matches(cleaned, tessera._email_pattern()) }}
             then {{ cleaned }}
     end

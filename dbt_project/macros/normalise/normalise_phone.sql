@@ -56,7 +56,9 @@
         end
     {%- endset -%}
 
+    {#- The first branch lets engines that evaluate CASE lazily (DuckDB) skip the rest for NULLs. #}
     case
+        when {{ expr }} is null then null
         when {{ is_well_formed }}
             and {{ tessera._is_plausible_e164_digits(e164_digits) }}
             then '+' || {{ e164_digits }}

@@ -12,10 +12,12 @@
   - a component offered none gets a new id: `cus_` + hash of its smallest identifier key on the first run
     (deterministic), salted with the run time afterwards so an id is never reused.
 -#}
+{#- The history is state, not derived data: `--full-refresh` (which rebuilds staging) must not reset ids. -#}
 {{ config(
     materialized='incremental',
     unique_key=['identifier_key', 'assigned_at'],
     on_schema_change='fail',
+    full_refresh=false,
 ) }}
 
 with

@@ -5,12 +5,13 @@
   - split: part of surviving_customer_id left it (a guard or a corrected record separated it) and now
     belongs to merged_customer_id (a new id, or an existing customer it joined); the linking edge is the
     link a guard dropped between the parts, or the identifier a guard rejected.
-  Append-only: a full refresh of this model alone restarts the log (the history it reads is kept).
+  Append-only, and kept through `--full-refresh` like the history it reads (drop the table to restart it).
 -#}
 {{ config(
     materialized='incremental',
     unique_key=['surviving_customer_id', 'merged_customer_id', 'merged_at'],
     on_schema_change='fail',
+    full_refresh=false,
 ) }}
 
 with

@@ -1,3 +1,14 @@
+{{ config(unique_key='consent_event_id') }}
+
+{%- set consent_event_key %}{{ dbt.hash(dbt.concat([
+            "coalesce(trim(email), '')", "'|'",
+            "coalesce(trim(user_id), '')", "'|'",
+            "coalesce(trim(purpose), '')", "'|'",
+            "coalesce(trim(status), '')", "'|'",
+            "coalesce(trim(occurred_at), '')", "'|'",
+            "coalesce(trim(source), '')"
+        ])) }}{% endset -%}
+
 {#-
     One row per distinct consent change. Lines carry no id: `consent_event_id` is a hash of the line's
     values as sent, so a line sent twice is one event (the copy loaded first is kept).
@@ -6,19 +17,12 @@
 with
 
 source_events as (
-    select * from {{ source('consent', 'consent_events') }}
+    {{ changed_raw_rows(source('consent', 'consent_events'), consent_event_key) }}
 ),
 
 renamed as (
     select
-        {{ dbt.hash(dbt.concat([
-            "coalesce(trim(email), '')", "'|'",
-            "coalesce(trim(user_id), '')", "'|'",
-            "coalesce(trim(purpose), '')", "'|'",
-            "coalesce(trim(status), '')", "'|'",
-            "coalesce(trim(occurred_at), '')", "'|'",
-            "coalesce(trim(source), '')"
-        ])) }} as consent_event_id,
+        {{ consent_event_key }} as consent_event_id,
         {{ normalise_email('email') }} as email,
         {{ clean_text('user_id') }} as user_id,
         lower({{ clean_text('purpose') }}) as purpose,

@@ -1,9 +1,14 @@
+{{ config(unique_key=['source_name', 'record_id']) }}
+
 {#- One row per (custom source, record id): the row loaded last wins. -#}
 
 with
 
 source_records as (
-    select * from {{ source('custom', 'custom_records') }}
+    {{ changed_raw_rows(
+        source('custom', 'custom_records'),
+        dbt.concat(["coalesce(" ~ clean_text('source_name') ~ ", '')", "'|'", normalise_id('record_id')])
+    ) }}
 ),
 
 renamed as (

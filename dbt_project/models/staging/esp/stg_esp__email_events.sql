@@ -1,3 +1,5 @@
+{{ config(unique_key='esp_event_id') }}
+
 {#-
     One row per email engagement event. SendGrid retries webhooks, so an `sg_event_id` can arrive more
     than once: the copy loaded first wins.
@@ -6,7 +8,7 @@
 with
 
 source_events as (
-    select * from {{ source('esp', 'esp_events') }}
+    {{ changed_raw_rows(source('esp', 'esp_events'), clean_text('sg_event_id')) }}
 ),
 
 renamed as (

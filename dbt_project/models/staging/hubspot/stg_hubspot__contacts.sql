@@ -1,3 +1,5 @@
+{{ config(unique_key='crm_id') }}
+
 {#-
     One row per HubSpot contact. Each export repeats every contact: the row loaded last wins (within a
     load, the later file and row). Lifecycle stages are exported as labels ("Marketing Qualified Lead");
@@ -7,7 +9,7 @@
 with
 
 source_contacts as (
-    select * from {{ source('hubspot', 'hubspot_contacts') }}
+    {{ changed_raw_rows(source('hubspot', 'hubspot_contacts'), normalise_id('record_id')) }}
 ),
 
 renamed as (

@@ -1,9 +1,11 @@
+{{ config(unique_key='nps_response_id') }}
+
 {#- One row per NPS response: a response id seen again (a re-sent file) keeps the copy loaded last. -#}
 
 with
 
 source_responses as (
-    select * from {{ source('nps', 'nps_responses') }}
+    {{ changed_raw_rows(source('nps', 'nps_responses'), normalise_id('id')) }}
 ),
 
 renamed as (

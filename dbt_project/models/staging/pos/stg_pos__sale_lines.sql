@@ -1,3 +1,5 @@
+{{ config(unique_key='sale_line_id') }}
+
 {#-
     One row per point-of-sale line. Lines carry no id of their own: a line is numbered by its position
     among its transaction's rows in the file it came from, so the same transaction exported again (in a
@@ -7,7 +9,7 @@
 with
 
 source_sales as (
-    select * from {{ source('pos', 'pos_sales') }}
+    {{ changed_raw_rows(source('pos', 'pos_sales'), clean_text('transaction_id')) }}
 ),
 
 numbered as (

@@ -1,3 +1,5 @@
+{{ config(unique_key='message_id') }}
+
 {#-
     One row per Segment message. Retries and replays deliver the same messageId more than once: the copy
     received first wins (then the one loaded first). Email, phone and names come from `traits` on identify
@@ -7,48 +9,59 @@
 with
 
 source_events as (
-    select * from {{ source('segment', 'segment_events') }}
+    {{ changed_raw_rows(source('segment', 'segment_events'), clean_text('message_id')) }}
+),
+
+{#-
+    Every key of `traits` and `context` is read here, once per row and column (json_extract_texts), into
+    text columns: the normalisation macros below repeat their input many times.
+-#}
+{%- set trait_keys = [['email'], ['phone'], ['firstName'], ['first_name'], ['lastName'], ['last_name']] -%}
+{%- set from_traits = json_extract_texts('traits', trait_keys) -%}
+{%- set context_keys = [['app'], ['device']] -%}
+{%- for key in trait_keys %}{% do context_keys.append(['traits'] + key) %}{% endfor -%}
+{%- set from_context = json_extract_texts('context', context_keys) -%}
+extracted as (
+    select
+        source_events.*,
+        {#- Page and screen calls name themselves in `name`; read the wide record only for them. #}
+        case when {{ clean_text('event') }} is null then {{ json_extract_text('_record', ['name']) }} end
+            as record_name,
+        {{ from_traits[0] }} as traits_email,
+        {{ from_context[2] }} as context_email,
+        {{ from_traits[1] }} as traits_phone,
+        {{ from_context[3] }} as context_phone,
+        coalesce(
+            {{ clean_text(from_traits[2]) }},
+            {{ clean_text(from_traits[3]) }},
+            {{ clean_text(from_context[4]) }},
+            {{ clean_text(from_context[5]) }}
+        ) as first_name_text,
+        coalesce(
+            {{ clean_text(from_traits[4]) }},
+            {{ clean_text(from_traits[5]) }},
+            {{ clean_text(from_context[6]) }},
+            {{ clean_text(from_context[7]) }}
+        ) as last_name_text,
+        {{ from_context[0] }} is not null or {{ from_context[1] }} is not null as from_app
+    from source_events
 ),
 
 renamed as (
     select
         {{ clean_text('message_id') }} as message_id,
         lower({{ clean_text('type') }}) as event_type,
-        coalesce(
-            {{ clean_text('event') }},
-            {{ clean_text(json_extract_text('_record', ['name'])) }}
-        ) as event_name,
+        coalesce({{ clean_text('event') }}, {{ clean_text('record_name') }}) as event_name,
         {{ clean_text('user_id') }} as user_id,
         {{ clean_text('anonymous_id') }} as anonymous_id,
         {{ clean_text('previous_id') }} as previous_id,
         {{ clean_text('group_id') }} as group_id,
         {{ clean_text('device_id') }} as device_id,
-        coalesce(
-            {{ normalise_email(json_extract_text('traits', ['email'])) }},
-            {{ normalise_email(json_extract_text('context', ['traits', 'email'])) }}
-        ) as email,
-        coalesce(
-            {{ normalise_phone(json_extract_text('traits', ['phone'])) }},
-            {{ normalise_phone(json_extract_text('context', ['traits', 'phone'])) }}
-        ) as phone,
-        coalesce(
-            {{ clean_text(json_extract_text('traits', ['firstName'])) }},
-            {{ clean_text(json_extract_text('traits', ['first_name'])) }},
-            {{ clean_text(json_extract_text('context', ['traits', 'firstName'])) }},
-            {{ clean_text(json_extract_text('context', ['traits', 'first_name'])) }}
-        ) as first_name,
-        coalesce(
-            {{ clean_text(json_extract_text('traits', ['lastName'])) }},
-            {{ clean_text(json_extract_text('traits', ['last_name'])) }},
-            {{ clean_text(json_extract_text('context', ['traits', 'lastName'])) }},
-            {{ clean_text(json_extract_text('context', ['traits', 'last_name'])) }}
-        ) as last_name,
-        case
-            when {{ json_extract_text('context', ['app']) }} is not null
-                or {{ json_extract_text('context', ['device']) }} is not null
-                then 'app'
-            else 'web'
-        end as channel,
+        coalesce({{ normalise_email('traits_email') }}, {{ normalise_email('context_email') }}) as email,
+        coalesce({{ normalise_phone('traits_phone') }}, {{ normalise_phone('context_phone') }}) as phone,
+        first_name_text as first_name,
+        last_name_text as last_name,
+        case when from_app then 'app' else 'web' end as channel,
         coalesce(
             {{ parse_timestamp_utc('timestamp') }},
             {{ parse_timestamp_utc('sent_at') }},
@@ -60,7 +73,7 @@ renamed as (
         _loaded_at,
         _file,
         _row_number
-    from source_events
+    from extracted
 ),
 
 ranked as (

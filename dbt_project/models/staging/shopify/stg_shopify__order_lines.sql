@@ -1,3 +1,6 @@
+{#- Rebuilt whole from the staged orders: cheap, and an order's lines change with the order. -#}
+{{ config(materialized='table') }}
+
 {#-
     One row per line item of the current version of each Shopify order. `order_line_id` is Shopify's
     line item id, or `<order_id>-<position>` when the export has none.

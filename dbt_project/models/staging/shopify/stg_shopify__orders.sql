@@ -1,3 +1,5 @@
+{{ config(unique_key='order_id') }}
+
 {#-
     One row per Shopify order. Every export repeats an order in its then-current state: the version with
     the latest `updated_at` wins, then the one loaded last. Email and phone are the order's, else the
@@ -7,7 +9,7 @@
 with
 
 source_orders as (
-    select * from {{ source('shopify', 'shopify_orders') }}
+    {{ changed_raw_rows(source('shopify', 'shopify_orders'), normalise_id('id')) }}
 ),
 
 renamed as (

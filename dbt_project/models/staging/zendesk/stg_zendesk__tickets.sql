@@ -1,3 +1,5 @@
+{{ config(unique_key='ticket_id') }}
+
 {#-
     One row per Zendesk ticket: the version with the latest `updated_at` wins, then the one loaded last.
     Ids exported through a float (`123.0`) are read as whole numbers.
@@ -6,7 +8,7 @@
 with
 
 source_tickets as (
-    select * from {{ source('zendesk', 'zendesk_tickets') }}
+    {{ changed_raw_rows(source('zendesk', 'zendesk_tickets'), normalise_id('id')) }}
 ),
 
 renamed as (

@@ -1,9 +1,11 @@
+{{ config(unique_key='zendesk_user_id') }}
+
 {#- One row per Zendesk user: the row loaded last wins. -#}
 
 with
 
 source_users as (
-    select * from {{ source('zendesk', 'zendesk_users') }}
+    {{ changed_raw_rows(source('zendesk', 'zendesk_users'), normalise_id('id')) }}
 ),
 
 renamed as (
