@@ -30,7 +30,9 @@ def _staging_tables(db_path: Path) -> dict[str, list[tuple]]:
                 "where table_schema = 'main' and table_name like 'stg_%' order by 1"
             ).fetchall()
         ]
-        return {name: sorted(con.execute(f'select * from main."{name}"').fetchall(), key=repr) for name in names}
+        return {
+            name: sorted(con.execute(f'select * from main."{name}"').fetchall(), key=repr) for name in names
+        }
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +51,12 @@ def builds(dbt_harness: DbtHarness, tmp_path_factory: pytest.TempPathFactory) ->
     rerun = _staging_tables(db_path)
     full = dbt_harness.invoke(db_path, "run", "--select", "staging", "--full-refresh")
     assert full.success, full.result
-    return {"after_first": after_first, "incremental": incremental, "rerun": rerun, "full": _staging_tables(db_path)}
+    return {
+        "after_first": after_first,
+        "incremental": incremental,
+        "rerun": rerun,
+        "full": _staging_tables(db_path),
+    }
 
 
 def test_second_load_changes_staged_rows(builds: dict) -> None:
