@@ -10,7 +10,8 @@ select
     cast({{ record_id }} as {{ dbt.type_string() }}) as record_id,
     '{{ identifier_type }}' as identifier_type,
     trim(cast({{ column }} as {{ dbt.type_string() }})) as identifier_value,
-    {{ occurred_at }} as occurred_at
+    {{ occurred_at }} as occurred_at,
+    _loaded_at
 from {{ cte }}
 where {{ column }} is not null and trim(cast({{ column }} as {{ dbt.type_string() }})) <> ''
 {%- if not loop.last %}

@@ -70,3 +70,20 @@
     drop table if exists {{ scratch }}
 {%- endmacro %}
 
+
+{#-
+  How models kept by upsert (the timeline, the identifier unpivot) are materialized: incremental
+  (delete+insert on their key) where the engine can replace rows, a full rebuild on Spark without Delta
+  (its Parquet tables only append, which would duplicate the rows an upsert replaces).
+-#}
+{% macro upsert_materialization() %}
+    {{- return(adapter.dispatch('upsert_materialization', 'tessera')()) -}}
+{% endmacro %}
+
+{% macro default__upsert_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__upsert_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

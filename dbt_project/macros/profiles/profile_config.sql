@@ -88,20 +88,3 @@
 {% macro sql_text_list(values) -%}
   ({% for value in values %}{{ tessera.string_literal(value) }}{% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
-
-{#-
-  How the timeline is materialized: incremental (upsert on event_id) where the engine can replace rows,
-  a full rebuild on Spark without Delta (its Parquet tables only append, which would duplicate events
-  that changed customer).
--#}
-{% macro timeline_materialization() %}
-    {{- return(adapter.dispatch('timeline_materialization', 'tessera')()) -}}
-{% endmacro %}
-
-{% macro default__timeline_materialization() -%}
-    {{ return('incremental') }}
-{%- endmacro %}
-
-{% macro spark__timeline_materialization() -%}
-    {{ return('table') }}
-{%- endmacro %}

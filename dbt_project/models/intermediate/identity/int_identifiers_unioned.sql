@@ -1,53 +1,93 @@
 {#-
   Every identifier seen on every staged source record: one row per (source, record, identifier).
   Values arrive normalised from staging (emails lower-cased, phones E.164); ids are trimmed text.
+
+  Incremental: a build re-reads only the records staged since the newest `_loaded_at` here, and replaces
+  all identifier rows of those records (delete+insert on source, record_id). Two cases reach beyond the new
+  rows: a Zendesk user's record also carries its tickets (new tickets re-read their requester), and an
+  alias's previousId is typed by whether it is known as a user id anywhere (events naming a newly seen
+  user id as previousId are re-read). A full refresh gives the same rows (tests/identity).
 -#}
+{{ config(
+    materialized=tessera.upsert_materialization(),
+    unique_key=['source', 'record_id'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+) }}
+
+{%- set watermark -%}
+    (select coalesce(max(_loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }})
+{%- endset -%}
+{%- set since_last_build = ('where _loaded_at >= ' ~ watermark) if is_incremental() else '' %}
 
 with
 
-segment_events as (
+all_segment_events as (
     select * from {{ ref('stg_segment__events') }}
 ),
 
+segment_events as (
+    select * from all_segment_events {{ since_last_build }}
+    {%- if is_incremental() %}
+    union all
+    select * from all_segment_events
+    where previous_id in (select user_id from all_segment_events {{ since_last_build }})
+        and _loaded_at < {{ watermark }}
+    {%- endif %}
+),
+
 shopify_orders as (
-    select * from {{ ref('stg_shopify__orders') }}
+    select * from {{ ref('stg_shopify__orders') }} {{ since_last_build }}
 ),
 
 hubspot_contacts as (
-    select * from {{ ref('stg_hubspot__contacts') }}
+    select * from {{ ref('stg_hubspot__contacts') }} {{ since_last_build }}
 ),
 
 pos_sale_lines as (
-    select * from {{ ref('stg_pos__sale_lines') }}
+    select * from {{ ref('stg_pos__sale_lines') }} {{ since_last_build }}
 ),
 
 esp_email_events as (
-    select * from {{ ref('stg_esp__email_events') }}
+    select * from {{ ref('stg_esp__email_events') }} {{ since_last_build }}
+),
+
+{#- A Zendesk record is the user and their tickets: re-read all of it when either changed. -#}
+zendesk_changed_users as (
+    select zendesk_user_id from {{ ref('stg_zendesk__users') }} {{ since_last_build }}
+    union
+    select zendesk_user_id from {{ ref('stg_zendesk__tickets') }} {{ since_last_build }}
 ),
 
 zendesk_users as (
     select * from {{ ref('stg_zendesk__users') }}
+    {%- if is_incremental() %}
+    where zendesk_user_id in (select zendesk_user_id from zendesk_changed_users)
+    {%- endif %}
 ),
 
 zendesk_tickets as (
     select * from {{ ref('stg_zendesk__tickets') }}
+    {%- if is_incremental() %}
+    where zendesk_user_id in (select zendesk_user_id from zendesk_changed_users)
+    {%- endif %}
 ),
 
 nps_responses as (
-    select * from {{ ref('stg_nps__responses') }}
+    select * from {{ ref('stg_nps__responses') }} {{ since_last_build }}
 ),
 
 consent_events as (
-    select * from {{ ref('stg_consent__events') }}
+    select * from {{ ref('stg_consent__events') }} {{ since_last_build }}
 ),
 
 custom_records as (
-    select * from {{ ref('stg_custom__records') }}
+    select * from {{ ref('stg_custom__records') }} {{ since_last_build }}
 ),
 
 {#- An alias's previousId is usually an anonymous id; it is a user id when it is known as one. -#}
 segment_user_ids as (
-    select distinct user_id from segment_events where user_id is not null
+    select distinct user_id from all_segment_events where user_id is not null
 ),
 
 segment_typed as (
@@ -61,7 +101,7 @@ segment_typed as (
 ),
 
 zendesk_requesters as (
-    select requester.zendesk_user_id, requester.created_at
+    select requester.zendesk_user_id, requester.created_at, requester._loaded_at
     from zendesk_tickets as requester
 ),
 
@@ -117,7 +157,8 @@ final as (
         identifier_type,
         identifier_value,
         min(cast(occurred_at as {{ dbt.type_timestamp() }})) as occurred_at,
-        max(cast(occurred_at as {{ dbt.type_timestamp() }})) as last_occurred_at
+        max(cast(occurred_at as {{ dbt.type_timestamp() }})) as last_occurred_at,
+        max(_loaded_at) as _loaded_at
     from unioned
     group by source, record_id, identifier_type, identifier_value
 )

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized=tessera.timeline_materialization(),
+        materialized=tessera.upsert_materialization(),
         unique_key='event_id',
         on_schema_change='append_new_columns'
     )
