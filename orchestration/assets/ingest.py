@@ -25,6 +25,7 @@ from ingest.schema import RAW_SCHEMA, RAW_TABLES
 from orchestration.assets.groups import DEFAULT_OWNERS, INGEST
 from orchestration.checks.raw import RAW_SUITES, raw_check_name, raw_check_result
 from orchestration.resources import WAREHOUSE_POOL, TesseraWarehouse
+from privacy import purge_tombstoned
 
 #: Source folder (`ingest.SOURCE_NAMES`) -> the raw tables its loader fills.
 SOURCE_TABLES: dict[str, tuple[str, ...]] = {
@@ -128,7 +129,11 @@ def _loader_asset(source: str) -> AssetsDefinition:
         report = ingest.load_source(warehouse.data, warehouse.db, source)
         for warning in report.warnings:
             context.log.warning(warning)
-        metadata = _table_metadata(report, source)
+        # As `cdp load` does: rows of forgotten people delivered again are deleted on arrival.
+        purged = sum(purge_tombstoned(warehouse.db).values())
+        if purged:
+            context.log.info(f"privacy: {purged:,} re-delivered row(s) of forgotten people deleted")
+        metadata = {**_table_metadata(report, source), "privacy_rows_purged": purged}
         with warehouse.read_only() as con:
             for table in tables:
                 rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{table}").fetchone()[0]

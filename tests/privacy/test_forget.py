@@ -197,3 +197,28 @@ def test_forget_with_its_own_rebuild_leaves_nothing(built_sample, tmp_path: Path
     assert report.verify is not None and report.verify.clean
     assert verify_person(db_path, person.email, also=person.values).clean
     assert query(db_path, "select status from privacy_requests where request_type = 'forget'") == [("done",)]
+
+
+def test_dagster_loader_purges_redelivered_rows_of_forgotten_people(forgotten, tmp_path: Path) -> None:
+    """The Dagster loader asset does what `cdp load` does after landing: re-delivered rows of a forgotten
+    person are deleted on arrival."""
+    from dagster import materialize
+
+    from orchestration.assets.ingest import LOADER_ASSETS
+    from orchestration.resources import TesseraWarehouse
+
+    db_path, config, person, _, _ = forgotten
+    inputs = tmp_path / "inputs"
+    (inputs / "esp").mkdir(parents=True)
+    for path in (SAMPLE_DIR / "esp").iterdir():
+        shutil.copy2(path, inputs / "esp" / f"dagster-{path.name}")
+    assert person.email in "".join(p.read_text() for p in (inputs / "esp").iterdir())
+    (load_esp,) = [a for a in LOADER_ASSETS if a.node_def.name == "load_esp"]
+    warehouse = TesseraWarehouse(db_path=str(db_path), data_dir=str(inputs), syncs_file=str(config))
+    result = materialize([load_esp], resources={"warehouse": warehouse}, raise_on_error=False)
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("load_esp")
+    assert materialization.metadata["files_loaded"].value == len(list((inputs / "esp").iterdir()))
+    assert materialization.metadata["privacy_rows_purged"].value > 0
+    (left,) = query(db_path, "select count(*) from raw.esp_events where lower(email) = ?", [person.email])[0]
+    assert left == 0
