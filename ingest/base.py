@@ -63,6 +63,32 @@ class FileContext:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CheckedTarget:
+    """A target's rows of one file, extracted and checked into the temp table `table`."""
+
+    target: Target
+    table: str
+    total: int
+    failed: int
+
+
+@dataclass
+class PreparedFile:
+    """A file read and checked (`SourceLoader.prepare_file`), waiting to be landed on the same connection.
+
+    `outcome` is `land` (rows in `checked`), `empty` (nothing to land) or `rejected` (the whole file goes
+    to the quarantine with `reason`; `rows_read` records found before it was rejected).
+    """
+
+    ctx: FileContext
+    sha256: str
+    outcome: Literal["land", "empty", "rejected"] = "land"
+    checked: list[CheckedTarget] = field(default_factory=list)
+    reason: str | None = None
+    rows_read: int = 0
+
+
 class SourceLoader(ABC):
     """Base of every source module: subclasses set `source`, `extensions` and implement `read`, `targets`."""
 
@@ -106,16 +132,33 @@ class SourceLoader(ABC):
         loaded_at: datetime,
     ) -> tuple[FileResult, list[str]]:
         """Load one file in one transaction; return its result and the warnings it raised."""
+        return self.land_file(con, self.prepare_file(con, file, sha256, load_id=load_id, loaded_at=loaded_at))
+
+    def prepare_file(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        file: DataFile,
+        sha256: str,
+        *,
+        load_id: str,
+        loaded_at: datetime,
+    ) -> PreparedFile:
+        """Read and check a file into temp tables of `con`, writing nothing to the warehouse.
+
+        The first half of `load_file`: it only creates temp objects, so it may run on one connection while
+        another connection lands (and commits) the previous file. `land_file` on the same connection
+        finishes the file. A file that cannot be read comes back `rejected`, never as an exception.
+        """
         ctx = FileContext(file, load_id, loaded_at)
+        prepared = PreparedFile(ctx, sha256)
         first_look = sniff(file, binary_format=self.is_binary_format(file))
-        rows_read = 0
         try:
             if first_look.problem:
                 raise FileRejected(first_look.problem)
             self.prepare(file)
             if first_look.is_empty:
-                return self._finish_empty(con, ctx, sha256), ctx.warnings
-            con.begin()
+                prepared.outcome = "empty"
+                return prepared
             drop_rows(con)
             try:
                 read = self.read(con, ctx)
@@ -125,40 +168,76 @@ class SourceLoader(ABC):
             try:
                 targets = self.targets(read, ctx)
             except FileRejected:
-                rows_read = con.execute(f"select count(*) from {ROWS}").fetchone()[0]
+                prepared.rows_read = con.execute(f"select count(*) from {ROWS}").fetchone()[0]
                 raise
-            landed = quarantined = 0
-            for target in targets:
-                target_landed, target_quarantined = self._land(con, target, ctx)
-                landed += target_landed
-                quarantined += target_quarantined
-            # Every row of `_rows` belongs to exactly one target, so this is the number of records read.
-            rows_read = landed + quarantined
-            if rows_read == 0:
-                con.rollback()
-                return self._finish_empty(con, ctx, sha256), ctx.warnings
-            result = FileResult(
-                self.source, file.rel_path, "loaded", rows_read, landed, quarantined, _message(ctx.warnings)
-            )
-            manifest.record_file(con, file, sha256, result, load_id=load_id, loaded_at=loaded_at)
+            for index, target in enumerate(targets):
+                prepared.checked.append(_check(con, target, f"{_CHECKED}_{index}"))
             drop_rows(con)
-            con.commit()
-            return result, ctx.warnings
+            return prepared
         except FileRejected as rejected:
-            _rollback_quietly(con)
-            return self._finish_quarantined(con, ctx, sha256, rejected.reason, rows_read), ctx.warnings
+            return _rejected(con, prepared, rejected.reason)
         except duckdb.Error as exc:
             # Data that slipped past the readers' guards must still not stop the other files from loading.
+            reason = f"could not load file: {_first_line(exc)}"
+            ctx.warnings.append(reason)
+            return _rejected(con, prepared, reason)
+        except BaseException:
+            _drop_quietly(con, prepared)
+            raise
+
+    def land_file(
+        self, con: duckdb.DuckDBPyConnection, prepared: PreparedFile
+    ) -> tuple[FileResult, list[str]]:
+        """Write a prepared file in one transaction (rows, quarantine, manifest); drop its temp tables."""
+        ctx, sha256 = prepared.ctx, prepared.sha256
+        try:
+            if prepared.outcome == "rejected":
+                reason = prepared.reason or "rejected"
+                return self._finish_quarantined(con, ctx, sha256, reason, prepared.rows_read), ctx.warnings
+            # Every row of `_rows` belongs to exactly one target, so this is the number of records read.
+            rows_read = sum(checked.total for checked in prepared.checked)
+            if prepared.outcome == "empty" or rows_read == 0:
+                return self._finish_empty(con, ctx, sha256), ctx.warnings
+            return self._land_in_transaction(con, prepared, rows_read), ctx.warnings
+        finally:
+            _drop_quietly(con, prepared)
+
+    def _land_in_transaction(
+        self, con: duckdb.DuckDBPyConnection, prepared: PreparedFile, rows_read: int
+    ) -> FileResult:
+        ctx = prepared.ctx
+        counted = 0  # a file that fails before all its rows are in counts none as read
+        con.begin()
+        try:
+            for checked in prepared.checked:
+                self._land(con, checked, ctx)
+            counted = rows_read
+            quarantined = sum(checked.failed for checked in prepared.checked)
+            result = FileResult(
+                self.source,
+                ctx.file.rel_path,
+                "loaded",
+                rows_read,
+                rows_read - quarantined,
+                quarantined,
+                _message(ctx.warnings),
+            )
+            manifest.record_file(
+                con, ctx.file, prepared.sha256, result, load_id=ctx.load_id, loaded_at=ctx.loaded_at
+            )
+            con.commit()
+            return result
+        except duckdb.Error as exc:
             _rollback_quietly(con)
             reason = f"could not load file: {_first_line(exc)}"
             ctx.warnings.append(reason)
-            return self._finish_quarantined(con, ctx, sha256, reason, rows_read), ctx.warnings
+            return self._finish_quarantined(con, ctx, prepared.sha256, reason, counted)
         except BaseException:
             _rollback_quietly(con)
             raise
 
-    def _land(self, con: duckdb.DuckDBPyConnection, target: Target, ctx: FileContext) -> tuple[int, int]:
-        con.execute(f"create or replace temp table {_CHECKED} as {_checked_sql(target)}")
+    def _land(self, con: duckdb.DuckDBPyConnection, checked: CheckedTarget, ctx: FileContext) -> None:
+        target = checked.target
         columns = list(target.table.columns)
         column_list = ", ".join(
             f'"{c}"' for c in [*columns, "_record", "_file", "_row_number", "_loaded_at", "_load_id"]
@@ -166,18 +245,15 @@ class SourceLoader(ABC):
         select_list = ", ".join(f'"{c}"' for c in columns)
         con.execute(
             f"insert into {target.table.qualified_name} ({column_list}) "
-            f"select {select_list}, record, ?, row_number, ?, ? from {_CHECKED} "
+            f"select {select_list}, record, ?, row_number, ?, ? from {checked.table} "
             "where _reason is null",
             [ctx.file.rel_path, ctx.loaded_at, ctx.load_id],
         )
-        total, failed = con.execute(f"select count(*), count(_reason) from {_CHECKED}").fetchone()
-        if failed:
+        if checked.failed:
             prefix = f"{target.part}: " if target.part else ""
             quarantine.quarantine_rows(
-                con, ctx.file, _CHECKED, reason_prefix=prefix, load_id=ctx.load_id, at=ctx.loaded_at
+                con, ctx.file, checked.table, reason_prefix=prefix, load_id=ctx.load_id, at=ctx.loaded_at
             )
-        con.execute(f"drop table {_CHECKED}")
-        return total - failed, failed
 
     def _finish_empty(self, con: duckdb.DuckDBPyConnection, ctx: FileContext, sha256: str) -> FileResult:
         result = FileResult(self.source, ctx.file.rel_path, "empty", message=_message(ctx.warnings))
@@ -194,6 +270,32 @@ class SourceLoader(ABC):
             quarantine.quarantine_file(con, ctx.file, reason, load_id=ctx.load_id, at=ctx.loaded_at)
             manifest.record_file(con, ctx.file, sha256, result, load_id=ctx.load_id, loaded_at=ctx.loaded_at)
         return result
+
+
+def _check(con: duckdb.DuckDBPyConnection, target: Target, table: str) -> CheckedTarget:
+    """Materialise the target's rows of `_rows` with their columns and `_reason` into `table`."""
+    con.execute(f"create or replace temp table {table} as {_checked_sql(target)}")
+    try:
+        total, failed = con.execute(f"select count(*), count(_reason) from {table}").fetchone()
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"drop table if exists {table}")
+        raise
+    return CheckedTarget(target, table, total, failed)
+
+
+def _rejected(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, reason: str) -> PreparedFile:
+    _drop_quietly(con, prepared)
+    prepared.outcome, prepared.reason, prepared.checked = "rejected", reason, []
+    return prepared
+
+
+def _drop_quietly(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> None:
+    """Drop a file's temp objects; a failure here must not hide the file's outcome."""
+    with contextlib.suppress(duckdb.Error):
+        drop_rows(con)
+        for checked in prepared.checked:
+            con.execute(f"drop table if exists {checked.table}")
 
 
 def _checked_sql(target: Target) -> str:

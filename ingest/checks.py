@@ -26,7 +26,8 @@ def _col(column: str) -> str:
 
 
 def _blank(col: str) -> str:
-    return f"({col} is null or trim({col}) = '')"
+    # Same answer as `trim(x) = ''` (only whitespace), without trim scanning the value for trailing spaces.
+    return f"({col} is null or ltrim({col}) = '')"
 
 
 def _missing(field: str) -> str:

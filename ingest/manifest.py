@@ -31,6 +31,19 @@ def is_already_loaded(con: duckdb.DuckDBPyConnection, rel_path: str, sha256: str
     return row is not None
 
 
+def final_versions(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """Every (file_path, sha256) with a final status: the versions `is_already_loaded` is True for.
+
+    A load reads this once and checks its files against it, so it runs no query of the warehouse while
+    another of its connections commits.
+    """
+    rows = con.execute(
+        f"select distinct file_path, sha256 from {MANIFEST_TABLE.qualified_name} "
+        "where status in ('loaded', 'empty', 'quarantined')"
+    ).fetchall()
+    return {(path, sha256) for path, sha256 in rows}
+
+
 def record_file(
     con: duckdb.DuckDBPyConnection,
     file: DataFile,

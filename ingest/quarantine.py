@@ -37,7 +37,7 @@ def quarantine_rows(
     con.execute(
         f"insert into {QUARANTINE_TABLE.qualified_name} "
         "(source, file_path, row_number, raw_text, reason, load_id, quarantined_at) "
-        f"select ?, ?, row_number, coalesce(raw_text, record), {reason}, ?, ? from {checked_table} "
+        f"select ?, ?, row_number, coalesce(raw_text, record::varchar), {reason}, ?, ? from {checked_table} "
         "where _reason is not null order by row_number",
         [file.source, file.rel_path, load_id, at],
     )

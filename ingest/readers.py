@@ -1,10 +1,14 @@
-"""Readers: turn one file into `_rows` (temp table or view), one row per record, with DuckDB's scanners.
+"""Readers: turn one file into the temp view `_rows`, one row per record, with DuckDB's scanners.
 
 `_rows` columns: `row_number` (line in the file for JSONL and CSV, array index + 1 for JSON documents),
 `raw_text` (the line or element as sent; NULL when it is the same text as `record`), `record` (the record
-as a JSON object, NULL when it could not be parsed), `parse_error` (why not) and `part` (the document's
-array key, e.g. `tickets`, else NULL). Blank lines are not records and do not appear. Shape problems of the
-whole file raise `FileRejected`.
+as a JSON object, typed JSON; NULL when it could not be parsed), `parse_error` (why not) and `part` (the
+document's array key, e.g. `tickets`, else NULL). Blank lines are not records and do not appear. Shape
+problems of the whole file raise `FileRejected`.
+
+`_rows` is always a view: over the JSONL reader's `_lines`, or over `_rows_data` for the other formats, so
+`drop_rows` knows what to drop without asking the catalog. Readers only create temp objects: they can run
+on one connection while another commits.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ingest.errors import FileRejected
 from ingest.sql import json_pointer, literal
 
 ROWS = "_rows"
+_ROWS_DATA = "_rows_data"
 _REJECTS, _REJECT_SCANS = "_tessera_rejects", "_tessera_reject_scans"
 # A JSON or CSV line never contains a raw \x1f, so this reads each physical line as one text value.
 _LINES_OPTIONS = (
@@ -64,18 +69,26 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     )
     if _reject_count(con):
         _renumber_around_rejects(con)
-    # A view, not a copy: the lines are already materialised once and each is parsed once, when landing.
-    # try(json_type(...)) both validates and classifies a line in a single parse.
+    # A view, not a copy: the lines are already materialised once; they are parsed when checked.
+    # The cast to JSON validates a line (and is the type `_record` needs, so landing does not parse it
+    # again); a valid document that starts with `{` is an object, other valid lines are classified by
+    # `json_type`. `ltrim(line) <> ''` tests for blank lines like `trim` would, without `trim`'s scan of
+    # the whole line for trailing spaces.
     con.execute(
         f"""
-        create temp view {ROWS} as
-        with parsed as (
-            select k as row_number, line, try(json_type(line)) as kind from _lines
-            where line is not null and trim(line) <> ''
+        create or replace temp view {ROWS} as
+        with documents as (
+            select k as row_number, line, try_cast(line as json) as doc from _lines where ltrim(line) <> ''
+        ),
+        parsed as (
+            select row_number, line, doc,
+                case when doc is null then null when starts_with(line, '{{') then 'OBJECT' else json_type(doc)
+                end as kind
+            from documents
         )
         select row_number,
             case when kind is distinct from 'OBJECT' then line end as raw_text,
-            case when kind = 'OBJECT' then line end as record,
+            case when kind = 'OBJECT' then doc end as record,
             case when kind is null then 'invalid JSON'
                 when kind <> 'OBJECT' then 'line is a JSON ' || lower(kind) || ', not an object'
             end as parse_error,
@@ -90,14 +103,16 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
 
 
 def drop_rows(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop `_rows` (a table or a view, depending on the reader) and the JSONL reader's `_lines`."""
-    kind = con.execute(
-        "select table_type from information_schema.tables where table_catalog = 'temp' and table_name = ?",
-        [ROWS],
-    ).fetchone()
-    if kind is not None:
-        con.execute(f"drop {'view' if kind[0] == 'VIEW' else 'table'} {ROWS}")
+    """Drop the view `_rows` and the table behind it (`_lines` or `_rows_data`)."""
+    con.execute(f"drop view if exists {ROWS}")
+    con.execute(f"drop table if exists {_ROWS_DATA}")
     con.execute("drop table if exists _lines")
+
+
+def _publish_rows(con: duckdb.DuckDBPyConnection, select_sql: str) -> None:
+    """Materialise `select_sql` (the `_rows` columns) as `_rows_data` and expose it as the view `_rows`."""
+    con.execute(f"create or replace temp table {_ROWS_DATA} as {select_sql}")
+    con.execute(f"create or replace temp view {ROWS} as select * from {_ROWS_DATA}")
 
 
 def _renumber_around_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -141,7 +156,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     _drop_rejects(con)
     con.execute(
         "create or replace temp table _csv_ok as select row_number() over () as k, "
-        "to_json(__tessera_row)::varchar as record "
+        "to_json(__tessera_row) as record "
         f"from read_csv({literal(str(path))}, {_CSV_OPTIONS}, {_with_rejects()}) as __tessera_row"
     )
     accepted = con.execute("select count(*) from _csv_ok").fetchone()[0]
@@ -157,10 +172,10 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
             select row_number() over (order by lno) as k, lno, null::varchar as line from slots
             """
         )
-    con.execute(
+    _publish_rows(
+        con,
         f"""
-        create or replace temp table {ROWS} as
-        select m.lno as row_number, coalesce(m.line, o.record) as raw_text, o.record,
+        select m.lno as row_number, coalesce(m.line, o.record::varchar) as raw_text, o.record,
             null::varchar as parse_error, null::varchar as part
         from _csv_ok o join _csv_map m using (k)
         union all
@@ -170,7 +185,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
             null
         from {_REJECTS} group by line
         order by row_number
-        """
+        """,
     )
     for table in ("_csv_ok", "_csv_map"):
         con.execute(f"drop table {table}")
@@ -187,7 +202,7 @@ def _map_csv_lines_exactly(con: duckdb.DuckDBPyConnection, path: Path, accepted:
                 select row_number() over () as lno, line from read_csv({literal(str(path))}, {_LINES_OPTIONS})
             )
             select row_number() over (order by lno) as k, lno, line from lines
-            where lno > 1 and line is not null and trim(line) <> ''
+            where lno > 1 and ltrim(line) <> ''
                 and lno not in (select line from {_REJECTS})
             """
         )
@@ -241,11 +256,7 @@ def read_document(
             wanted = " or ".join(f"'{k}'" for k in keys)
             raise FileRejected(f"document has no {wanted} array (keys found: {shown})")
         result.warnings += [f"document has no '{k}' array" for k in keys if k not in present]
-    con.execute(
-        f"create or replace temp table {ROWS} as "
-        + " union all ".join(selects)
-        + " order by part, row_number"
-    )
+    _publish_rows(con, " union all ".join(selects) + " order by part, row_number")
     con.execute("drop table _doc")
     return result
 
@@ -255,7 +266,7 @@ def _elements_sql(array_sql: str, part: str | None) -> str:
     return f"""
         select idx as row_number,
             case when kind <> 'OBJECT' then coalesce(elem::varchar, 'null') end as raw_text,
-            case when kind = 'OBJECT' then elem::varchar end as record,
+            case when kind = 'OBJECT' then elem end as record,
             case when kind <> 'OBJECT' then 'element is a JSON ' || lower(kind) || ', not an object' end
                 as parse_error,
             {part_sql} as part
@@ -272,9 +283,10 @@ def _elements_sql(array_sql: str, part: str | None) -> str:
 
 def _empty_rows(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
-        f"create or replace temp table {ROWS} (row_number bigint, raw_text varchar, record varchar, "
+        f"create or replace temp table {_ROWS_DATA} (row_number bigint, raw_text varchar, record json, "
         "parse_error varchar, part varchar)"
     )
+    con.execute(f"create or replace temp view {ROWS} as select * from {_ROWS_DATA}")
 
 
 def parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
@@ -287,12 +299,12 @@ def parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
 def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     """Parquet: each row becomes a JSON object of its columns (typed values rendered by `to_json`)."""
     result = ReadResult(columns=parquet_columns(con, path))
-    con.execute(
+    _publish_rows(
+        con,
         f"""
-        create or replace temp table {ROWS} as
         select row_number() over () as row_number, null::varchar as raw_text,
-            to_json(__tessera_row)::varchar as record, null::varchar as parse_error, null::varchar as part
+            to_json(__tessera_row) as record, null::varchar as parse_error, null::varchar as part
         from read_parquet({literal(str(path))}) as __tessera_row
-        """
+        """,
     )
     return result

@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 
 from cdp.settings import Settings
-from ingest import manifest
 from ingest.base import SourceLoader
 from ingest.files import DataFile, files_under, is_hidden
-from ingest.report import FileResult, LoadEvent, LoadReport, SourceStats
+from ingest.pipeline import load_files
+from ingest.report import LoadEvent, LoadReport, SourceStats
 from ingest.schema import ensure_raw_schema
 from ingest.sources import LOADERS
 
@@ -92,11 +92,11 @@ def load_into(
     work = _discover(data_dir, loaders, report, report_unknown=sources is None)
     if progress:
         progress(LoadEvent(report.load_id, len(work), 0))
-    for done, (loader, file) in enumerate(work, start=1):
-        result = _load_one(con, loader, file, report)
-        report.add(result)
+    for done, landed in enumerate(load_files(con, work, load_id=report.load_id), start=1):
+        report.warnings += landed.warnings
+        report.add(landed.result)
         if progress:
-            progress(LoadEvent(report.load_id, len(work), done, result))
+            progress(LoadEvent(report.load_id, len(work), done, landed.result))
     return report
 
 
@@ -104,24 +104,6 @@ def new_load_id() -> str:
     """A sortable, unique id for one load run: UTC time plus a random suffix."""
     now = datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%S}.{now.microsecond // 1000:03d}Z-{secrets.token_hex(3)}"
-
-
-def _load_one(
-    con: duckdb.DuckDBPyConnection, loader: SourceLoader, file: DataFile, report: LoadReport
-) -> FileResult:
-    try:
-        sha256 = loader.file_identity(file)
-    except OSError as exc:  # vanished or unreadable since discovery: nothing to record, but say so
-        report.warnings.append(f"{file.rel_path}: cannot read, skipped ({exc})")
-        return FileResult(loader.source, file.rel_path, "skipped", message=f"cannot read ({exc})")
-    if manifest.is_already_loaded(con, file.rel_path, sha256):
-        return FileResult(loader.source, file.rel_path, "skipped", message="already loaded")
-    loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    result, warnings = loader.load_file(con, file, sha256, load_id=report.load_id, loaded_at=loaded_at)
-    report.warnings += [f"{file.rel_path}: {w}" for w in warnings]
-    if result.status == "quarantined":
-        report.warnings.append(f"{file.rel_path}: quarantined: {result.message}")
-    return result
 
 
 def _discover(

@@ -184,8 +184,19 @@ QUARANTINE_TABLE = RawTable(
 )
 
 
+#: Columns DuckDB stores with a chosen compression instead of its automatic one (applies to tables created
+#: from now on). `_record`, the record as sent and the widest column of every raw table, is all distinct long
+#: strings: ZSTD stores it in less than half the space of the automatic dictionary/FSST encoding and at a
+#: fraction of its CPU cost, which each load pays at every commit; reading it back costs a little more.
+DUCKDB_COMPRESSION: dict[str, str] = {"_record": "zstd"}
+
+
 def _create_sql(table: RawTable, columns: dict[str, str]) -> str:
-    cols = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns.items())
+    cols = ", ".join(
+        f'"{name}" {sql_type}'
+        + (f" using compression {DUCKDB_COMPRESSION[name]}" if name in DUCKDB_COMPRESSION else "")
+        for name, sql_type in columns.items()
+    )
     return f"create table if not exists {table.qualified_name} ({cols})"
 
 
