@@ -33,7 +33,7 @@ class Settings:
     )
     syncs_file: Path = field(default_factory=lambda: _env_path("TESSERA_SYNCS", REPO_ROOT / "syncs.yml"))
     threads: int = field(default_factory=lambda: int(os.environ.get("TESSERA_THREADS", os.cpu_count() or 2)))
-    memory_limit: str | None = field(default_factory=lambda: os.environ.get("TESSERA_MEMORY_LIMIT"))
+    memory_limit: str | None = field(default_factory=lambda: os.environ.get("TESSERA_MEMORY_LIMIT", "4GB"))
 
     def with_overrides(self, **overrides: object) -> Settings:
         """Return a copy with the non-None overrides applied (CLI flags win over the environment)."""

@@ -31,6 +31,7 @@ _LINES_OPTIONS = (
 )
 _CSV_OPTIONS = "all_varchar=true, header=true, delim=',', quote='\"', escape='\"', skip=0"
 _MAX_DOCUMENT_BYTES = 4_000_000_000
+_DOCUMENT_MARGIN = 1 << 20
 # DuckDB's rejected line text may start with the line breaks of blank lines before it.
 _REJECTED_TEXT = "ltrim(any_value(csv_line), chr(13) || chr(10))"
 
@@ -211,6 +212,20 @@ def _map_csv_lines_exactly(con: duckdb.DuckDBPyConnection, path: Path, accepted:
     return con.execute("select count(*) from _csv_map").fetchone()[0] == accepted
 
 
+def _document_buffer_bytes(path: Path) -> int:
+    """The largest object DuckDB must accept to read `path` as one document: its (uncompressed) size.
+
+    DuckDB reserves a buffer of about twice this size, so a fixed 4 GB maximum would not fit a 4 GB memory
+    limit even for a small file. A gzip file's uncompressed size is its trailer's ISIZE (modulo 2**32).
+    """
+    size = path.stat().st_size
+    if path.name.endswith(".gz") and size >= 4:
+        with path.open("rb") as handle:
+            handle.seek(-4, 2)
+            size = max(size, int.from_bytes(handle.read(4), "little"))
+    return min(_MAX_DOCUMENT_BYTES, size + _DOCUMENT_MARGIN)
+
+
 def read_document(
     con: duckdb.DuckDBPyConnection, path: Path, keys: Sequence[str], *, top_level_array: bool = False
 ) -> ReadResult:
@@ -220,7 +235,7 @@ def read_document(
     """
     con.execute(
         "create or replace temp table _doc as select json from read_json_objects("
-        f"{literal(str(path))}, format='unstructured', maximum_object_size={_MAX_DOCUMENT_BYTES})"
+        f"{literal(str(path))}, format='unstructured', maximum_object_size={_document_buffer_bytes(path)})"
     )
     values = con.execute("select count(*), any_value(json_type(json)) from _doc").fetchone()
     result = ReadResult()

@@ -22,8 +22,10 @@
 
 with
 
+{#- Only the columns identity needs: engines may materialize a CTE read twice, and events are the bulk. #}
 all_segment_events as (
-    select * from {{ ref('stg_segment__events') }}
+    select message_id, occurred_at, _loaded_at, anonymous_id, user_id, previous_id, email, phone, device_id
+    from {{ ref('stg_segment__events') }}
 ),
 
 segment_events as (
@@ -90,12 +92,15 @@ segment_user_ids as (
     select distinct user_id from all_segment_events where user_id is not null
 ),
 
+{#- A previousId equal to the event's own anonymous / user id adds nothing (and would repeat a pair). -#}
 segment_typed as (
     select
         segment_events.*,
         case when segment_events.previous_id is not null and segment_user_ids.user_id is null
+            and segment_events.previous_id <> coalesce(segment_events.anonymous_id, '')
             then segment_events.previous_id end as previous_anonymous_id,
-        segment_user_ids.user_id as previous_user_id
+        case when segment_user_ids.user_id <> coalesce(segment_events.user_id, '')
+            then segment_user_ids.user_id end as previous_user_id
     from segment_events
     left join segment_user_ids on segment_user_ids.user_id = segment_events.previous_id
 ),
@@ -110,7 +115,8 @@ custom_keyed as (
     from custom_records
 ),
 
-unioned as (
+{#- One row per (record, identifier) by construction: one staged row per record, one column per type. -#}
+unique_pairs as (
     {{ identity_unpivot('segment_typed', "'segment'", 'message_id', 'occurred_at', {
         'anonymous_id': 'anonymous_id', 'user_id': 'user_id', 'email': 'email', 'phone': 'phone',
         'device_id': 'device_id'}) }}
@@ -132,13 +138,6 @@ unioned as (
     union all
     {{ identity_unpivot('esp_email_events', "'esp'", 'esp_event_id', 'occurred_at', {'email': 'email'}) }}
     union all
-    {{ identity_unpivot('zendesk_users', "'zendesk'", 'zendesk_user_id', 'coalesce(created_at, _loaded_at)', {
-        'zendesk_user_id': 'zendesk_user_id', 'email': 'email', 'phone': 'phone'}) }}
-    union all
-    {#- Tickets reach customers through their requester, the zendesk record of the same id. -#}
-    {{ identity_unpivot('zendesk_requesters', "'zendesk'", 'zendesk_user_id', 'created_at', {
-        'zendesk_user_id': 'zendesk_user_id'}) }}
-    union all
     {{ identity_unpivot('nps_responses', "'nps'", 'nps_response_id', 'responded_at', {'email': 'email'}) }}
     union all
     {{ identity_unpivot('consent_events', "'consent'", 'consent_event_id', 'occurred_at', {
@@ -149,8 +148,27 @@ unioned as (
         'loyalty_id': 'loyalty_id'}) }}
 ),
 
-{#- A zendesk user with several tickets, or an alias naming its own anonymous id, repeats a pair. -#}
+{#- A Zendesk user with several tickets repeats the pair: these few rows are grouped. -#}
+zendesk_pairs as (
+    {{ identity_unpivot('zendesk_users', "'zendesk'", 'zendesk_user_id', 'coalesce(created_at, _loaded_at)', {
+        'zendesk_user_id': 'zendesk_user_id', 'email': 'email', 'phone': 'phone'}) }}
+    union all
+    {#- Tickets reach customers through their requester, the zendesk record of the same id. -#}
+    {{ identity_unpivot('zendesk_requesters', "'zendesk'", 'zendesk_user_id', 'created_at', {
+        'zendesk_user_id': 'zendesk_user_id'}) }}
+),
+
 final as (
+    select
+        source,
+        record_id,
+        identifier_type,
+        identifier_value,
+        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
+        cast(occurred_at as {{ dbt.type_timestamp() }}) as last_occurred_at,
+        _loaded_at
+    from unique_pairs
+    union all
     select
         source,
         record_id,
@@ -159,7 +177,7 @@ final as (
         min(cast(occurred_at as {{ dbt.type_timestamp() }})) as occurred_at,
         max(cast(occurred_at as {{ dbt.type_timestamp() }})) as last_occurred_at,
         max(_loaded_at) as _loaded_at
-    from unioned
+    from zendesk_pairs
     group by source, record_id, identifier_type, identifier_value
 )
 

@@ -65,9 +65,7 @@ custom_records as (
     select * from {{ ref('stg_custom__records') }}
 ),
 
-record_customers as (
-    select * from {{ ref('int_record_customers') }}
-),
+
 
 {#-
   Segment contributes identify calls only: the context traits of other calls repeat them on every event,
@@ -77,6 +75,18 @@ segment_identifies as (
     select * from segment_events where event_type = 'identify'
 ),
 
+{#-
+  The customer map of the records that can offer a value (every event's would be most of the map). Kept
+  small on purpose: the join below must fit the engine's memory at 20M events.
+-#}
+record_customers as (
+    select source, record_id, customer_id from {{ ref('int_record_customers') }}
+    where source <> 'segment'
+    union all
+    select source, record_id, customer_id from {{ ref('int_record_customers') }}
+    where source = 'segment' and record_id in (select message_id from segment_identifies)
+),
+
 custom_keyed as (
     select
         {{ dbt.concat(['source_name', "':'", 'record_id']) }} as custom_record_id,
@@ -84,11 +94,14 @@ custom_keyed as (
     from custom_records
 ),
 
+{#-
+  Values are unpivoted per source first and joined to their customers once, at the end: one join of every
+  candidate row instead of one per (source, attribute), and the customer map is read once.
+-#}
 {% for s in sources %}
-{{ s.source }}_candidates as (
+{{ s.source }}_values as (
     {%- for attribute, column in s.attributes.items() %}
     select
-        record_customers.customer_id,
         '{{ attribute }}' as attribute,
         cast(records.{{ column }} as {{ dbt.type_string() }}) as value,
         '{{ s.source }}' as source,
@@ -96,20 +109,31 @@ custom_keyed as (
         cast(coalesce({{ s.observed_at }}, records._loaded_at) as {{ dbt.type_timestamp() }})
             as observed_at
     from {{ s.cte }} as records
-    inner join record_customers
-        on record_customers.source = '{{ s.source }}'
-        and record_customers.record_id = cast(records.{{ s.record_id }} as {{ dbt.type_string() }})
     where records.{{ column }} is not null
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 {% endfor %}
 
-final as (
+all_values as (
     {%- for s in sources %}
-    select * from {{ s.source }}_candidates
+    select * from {{ s.source }}_values
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
+),
+
+final as (
+    select
+        record_customers.customer_id,
+        all_values.attribute,
+        all_values.value,
+        all_values.source,
+        all_values.record_id,
+        all_values.observed_at
+    from all_values
+    inner join record_customers
+        on record_customers.source = all_values.source
+        and record_customers.record_id = all_values.record_id
 )
 
 select * from final
