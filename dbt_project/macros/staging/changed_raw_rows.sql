@@ -16,10 +16,17 @@
     where {{ key }} in (
         select {{ key }}
         from {{ relation }}
-        where _loaded_at >= (
-            select coalesce(max(_loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-            from {{ this }}
-        )
+        where _loaded_at >= {{ last_build_watermark() }}
     )
     {%- endif %}
+{%- endmacro %}
+
+
+{#-
+  The newest `_loaded_at` already in the model being built incrementally (`this`), as a scalar subquery;
+  1900-01-01 when it is empty, so an empty model reads everything. Models that carry `_loaded_at` compare
+  their inputs' `_loaded_at` with it to find what was staged since their last build.
+-#}
+{% macro last_build_watermark() -%}
+    (select coalesce(max(_loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }})
 {%- endmacro %}

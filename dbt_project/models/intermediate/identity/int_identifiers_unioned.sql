@@ -15,10 +15,7 @@
     on_schema_change='append_new_columns',
 ) }}
 
-{%- set watermark -%}
-    (select coalesce(max(_loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }})
-{%- endset -%}
-{%- set since_last_build = ('where _loaded_at >= ' ~ watermark) if is_incremental() else '' %}
+{%- set since_last_build = ('where _loaded_at >= ' ~ last_build_watermark()) if is_incremental() else '' %}
 
 with
 
@@ -34,7 +31,7 @@ segment_events as (
     union all
     select * from all_segment_events
     where previous_id in (select user_id from all_segment_events {{ since_last_build }})
-        and _loaded_at < {{ watermark }}
+        and _loaded_at < {{ last_build_watermark() }}
     {%- endif %}
 ),
 
