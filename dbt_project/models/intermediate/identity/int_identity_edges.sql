@@ -15,8 +15,9 @@ nodes as (
     select * from {{ ref('int_identity_nodes') }}
 ),
 
+{#- No `distinct` needed: identifier rows are unique per record (tested) and nodes per identifier. -#}
 record_nodes as (
-    select distinct
+    select
         identifiers.source,
         identifiers.record_id,
         nodes.node_id

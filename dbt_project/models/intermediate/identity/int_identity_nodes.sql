@@ -10,29 +10,29 @@ identifiers as (
     select * from {{ ref('int_identifiers_unioned') }}
 ),
 
+{#- One pass over the identifier rows (the bulk): per source first, then rolled up per identifier. -#}
 identifier_sources as (
-    select distinct identifier_type, identifier_value, source
-    from identifiers
-),
-
-source_lists as (
     select
         identifier_type,
         identifier_value,
-        count(*) as source_count,
-        {{ dbt.listagg('source', "','", 'order by source') }} as sources
-    from identifier_sources
-    group by identifier_type, identifier_value
+        source,
+        min(occurred_at) as first_seen_at,
+        max(last_occurred_at) as last_seen_at,
+        count(*) as record_count
+    from identifiers
+    group by identifier_type, identifier_value, source
 ),
 
 identifier_stats as (
     select
         identifier_type,
         identifier_value,
-        min(occurred_at) as first_seen_at,
-        max(last_occurred_at) as last_seen_at,
-        count(*) as record_count
-    from identifiers
+        min(first_seen_at) as first_seen_at,
+        max(last_seen_at) as last_seen_at,
+        sum(record_count) as record_count,
+        count(*) as source_count,
+        {{ dbt.listagg('source', "','", 'order by source') }} as sources
+    from identifier_sources
     group by identifier_type, identifier_value
 ),
 
@@ -47,17 +47,14 @@ final as (
         {{ identity_priority_of('identifier_stats.identifier_type') }} as type_priority,
         identifier_stats.first_seen_at,
         identifier_stats.last_seen_at,
-        identifier_stats.record_count,
-        source_lists.source_count,
-        source_lists.sources,
+        cast(identifier_stats.record_count as {{ dbt.type_bigint() }}) as record_count,
+        identifier_stats.source_count,
+        identifier_stats.sources,
         {{ identity_blocked_rule('identifier_stats.identifier_type', 'identifier_stats.identifier_value') }}
             as blocked_rule,
         {{ identity_blocked_rule('identifier_stats.identifier_type', 'identifier_stats.identifier_value',
             detail=true) }} as blocked_detail
     from identifier_stats
-    inner join source_lists
-        on source_lists.identifier_type = identifier_stats.identifier_type
-        and source_lists.identifier_value = identifier_stats.identifier_value
 )
 
 select * from final
