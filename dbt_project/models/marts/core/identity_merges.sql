@@ -86,7 +86,24 @@ events as (
     left join live_customers on live_customers.customer_id = transitions.previous_customer_id
 ),
 
-{#- Both ends of every edge, with the customer before and after this run. -#}
+{#-
+  The links of an event join two of its customers, so only edges from an identifier now in a merged or
+  split customer can be one: at a million customers the whole edge list would not fit in memory, and a
+  run usually merges few.
+-#}
+involved_customers as (
+    select surviving_customer_id as customer_id from events
+    union
+    select merged_customer_id as customer_id from events
+),
+
+involved_nodes as (
+    select current_assignments.node_id
+    from current_assignments
+    inner join involved_customers on involved_customers.customer_id = current_assignments.customer_id
+),
+
+{#- Both ends of those edges, with the customer before and after this run. -#}
 edge_ends as (
     select
         resolved_edges.is_kept,
@@ -102,6 +119,7 @@ edge_ends as (
         current_a.customer_id as current_customer_a,
         current_b.customer_id as current_customer_b
     from resolved_edges
+    inner join involved_nodes on involved_nodes.node_id = resolved_edges.node_a
     inner join nodes as end_a on end_a.node_id = resolved_edges.node_a
     inner join nodes as end_b on end_b.node_id = resolved_edges.node_b
     left join previous_assignments as previous_a on previous_a.identifier_key = end_a.identifier_key
