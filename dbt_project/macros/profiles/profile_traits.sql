@@ -42,25 +42,38 @@
 {%- endmacro %}
 
 {#-
-  The ORDER BY that ranks candidate values of one golden-record attribute, best first, for a survivorship
-  `config` (see profile_survivorship). Candidates carry `source`, `observed_at`, `value` and, for
-  most_frequent, `value_record_count`.
+  The ORDER BY that ranks candidate values of every golden-record attribute at once (a window partitioned
+  by customer and attribute), best first, for the survivorship `config` (see profile_survivorship). Each
+  rule is a sort key that is constant under the other rules: the source's rank for source_priority, the
+  value's record count for most_frequent; then the latest observation wins, ties by source and value.
+  Candidates carry `attribute`, `source`, `observed_at`, `value` and `value_record_count`.
 -#}
-{% macro survivorship_order(config) -%}
-  {%- set rule = config.get('rule', 'most_recent') -%}
-  {%- if rule == 'source_priority' -%}
-    case source
-      {%- for source in config.get('sources', []) %}
-      when {{ tessera.string_literal(source) }} then {{ loop.index }}
+{% macro survivorship_order(config, attributes) -%}
+  {%- set most_frequent = [] -%}
+    case attribute
+  {%- for attribute in attributes %}
+    {%- set rule = config.get(attribute, {'rule': 'most_recent'}) %}
+    {%- set rule_name = rule.get('rule', 'most_recent') %}
+    {%- if rule_name == 'source_priority' %}
+      when {{ tessera.string_literal(attribute) }} then case source
+      {%- for source in rule.get('sources', []) %}
+        when {{ tessera.string_literal(source) }} then {{ loop.index }}
       {%- endfor %}
-      else 999
+        else 999
+      end
+    {%- elif rule_name == 'most_frequent' %}
+      {%- do most_frequent.append(attribute) %}
+    {%- elif rule_name != 'most_recent' %}
+      {{ exceptions.raise_compiler_error(
+          "profile_survivorship: unknown rule '" ~ rule_name ~ "' for " ~ attribute
+          ~ "; use source_priority, most_recent or most_frequent") }}
+    {%- endif %}
+  {%- endfor %}
+      else 0
     end,
-  {%- elif rule == 'most_frequent' -%}
-    value_record_count desc,
-  {%- elif rule != 'most_recent' -%}
-    {{ exceptions.raise_compiler_error(
-        "profile_survivorship: unknown rule '" ~ rule ~ "'; use source_priority, most_recent or most_frequent") }}
-  {%- endif %}
+    {%- if most_frequent %}
+    case when attribute in {{ tessera.sql_text_list(most_frequent) }} then value_record_count else 0 end desc,
+    {%- endif %}
     observed_at desc, source, value
 {%- endmacro %}
 

@@ -4,7 +4,7 @@
   source and time it came from.
 -#}
 
-{%- set config = tessera.profile_survivorship() -%}
+{%- set config = tessera.profile_survivorship() %}
 
 with
 
@@ -23,8 +23,8 @@ candidates_counted as (
     from candidates
 ),
 
+{#- One window over every attribute (see survivorship_order); one per attribute re-read the candidates. -#}
 ranked as (
-    {%- for attribute in tessera.profile_attributes() %}
     select
         customer_id,
         attribute,
@@ -32,14 +32,12 @@ ranked as (
         source,
         observed_at,
         row_number() over (
-            partition by customer_id
-            order by {{ tessera.survivorship_order(config.get(attribute, {'rule': 'most_recent'})) }}
+            partition by customer_id, attribute
+            order by {{ tessera.survivorship_order(config, tessera.profile_attributes()) }}
         ) as value_rank,
-        count(*) over (partition by customer_id) as candidate_count
+        count(*) over (partition by customer_id, attribute) as candidate_count
     from candidates_counted
-    where attribute = '{{ attribute }}'
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    where attribute in {{ tessera.sql_text_list(tessera.profile_attributes()) }}
 ),
 
 final as (
