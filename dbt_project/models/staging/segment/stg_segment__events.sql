@@ -15,7 +15,10 @@ source_events as (
 {#-
     Copies of a message that lose to an earlier one. Dedupe ranks only the messages that have copies, on
     narrow columns, instead of ranking every wide row: at 20M events that window is most of the model.
+    The raw rows are read again here rather than from source_events: a CTE read twice is materialized
+    whole by DuckDB, which costs more than the second narrow scan.
 -#}
+{%- set received_at = 'coalesce(' ~ parse_timestamp_utc('received_at') ~ ', _loaded_at)' %}
 copied_messages as (
     select {{ clean_text('message_id') }} as message_id
     from ({{ changed_raw_rows(source('segment', 'segment_events'), clean_text('message_id')) }}) as raw_rows
@@ -33,8 +36,7 @@ losing_copies as (
             _row_number,
             row_number() over (
                 partition by {{ clean_text('message_id') }}
-                order by coalesce({{ parse_timestamp_utc('received_at') }}, _loaded_at), _loaded_at, _file,
-                    _row_number
+                order by {{ received_at }}, _loaded_at, _file, _row_number
             ) as copy_number
         from {{ source('segment', 'segment_events') }}
         where {{ clean_text('message_id') }} in (select message_id from copied_messages)
@@ -107,7 +109,7 @@ renamed as (
             {{ parse_timestamp_utc('sent_at') }},
             {{ parse_timestamp_utc('received_at') }}
         ) as occurred_at,
-        coalesce({{ parse_timestamp_utc('received_at') }}, _loaded_at) as received_at,
+        {{ received_at }} as received_at,
         coalesce({{ cast_json('traits') }}, {{ json_extract_json('context', ['traits']) }}) as traits,
         properties,
         _loaded_at,
