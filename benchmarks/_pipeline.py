@@ -45,8 +45,8 @@ class StageResult:
         return sum(s for node, s in self.node_seconds.items() if node.startswith(prefixes))
 
     def as_dict(self) -> dict[str, object]:
-        """JSON form: seconds, CPU seconds, dbt's node total and the five slowest nodes."""
-        slowest = sorted(self.node_seconds.items(), key=lambda item: -item[1])[:5]
+        """JSON form: seconds, CPU seconds, dbt's node total and the ten slowest nodes."""
+        slowest = sorted(self.node_seconds.items(), key=lambda item: -item[1])[:10]
         return {
             "seconds": round(self.seconds, 3),
             "cpu_seconds": round(self.cpu_seconds, 3),

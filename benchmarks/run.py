@@ -236,6 +236,7 @@ def _incremental(run: Run, result: dict) -> None:
     increment["stage_s"] = {name: round(s.seconds, 3) for name, s in stages.items()}
     increment["stage_cpu_s"] = {name: round(s.cpu_seconds, 3) for name, s in stages.items()}
     increment["seconds"] = sum(s.seconds for s in stages.values())
+    increment["stages"] = {name: s.as_dict() for name, s in stages.items()}
     if run.sync_skipped is None:
         _step("incremental: sync")
         sync = run_sync(run.db_path, run.sync_config, SYNC_NAME)

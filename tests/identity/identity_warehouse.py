@@ -103,9 +103,14 @@ class Warehouse:
             con.close()
 
     def build(
-        self, dbt_vars: Mapping[str, Any] | None = None, full_refresh: bool = False, command: str = "build"
+        self,
+        dbt_vars: Mapping[str, Any] | None = None,
+        full_refresh: bool = False,
+        command: str = "build",
+        select: str = IDENTITY_SELECTOR,
     ) -> None:
-        """`dbt build` (or `command`, e.g. the faster `run`) of the identity layer and the staging beneath it.
+        """`dbt build` (or `command`, e.g. the faster `run`) of `select`: by default the identity layer and
+        the staging beneath it.
 
         Raises with dbt's messages when a model or test fails.
         """
@@ -120,7 +125,7 @@ class Warehouse:
             "--log-path",
             str(self.work_dir / "logs"),
             "--select",
-            IDENTITY_SELECTOR,
+            select,
             "--indirect-selection",
             "cautious",
             "--quiet",

@@ -2,7 +2,8 @@
     config(
         materialized=tessera.upsert_materialization(),
         unique_key='event_id',
-        on_schema_change='append_new_columns'
+        on_schema_change='append_new_columns',
+        post_hook="{{ tessera.delete_orphaned_rows() if is_incremental() }}",
     )
 }}
 
@@ -10,11 +11,15 @@
   The timeline: every event of every source for a customer, in one shape. `event_id` is
   `<source>:<record id>[:<kind>]` and stable across builds.
 
-  Incremental: a build writes only events that are new (loaded after the newest `_loaded_at` already here,
-  which also picks up a new version of a record), missing (a record that resolved to a customer only now)
-  or whose customer changed (a merge moved the record). The candidate set still needs the staged records
-  joined to their customers, but the write is small; a full refresh gives the same rows (tests/profiles).
+  Incremental: a record's events can only change when int_record_customers re-resolves it (it does so for
+  every record staged again and every record an identity change touched, stamping `resolved_at`), so a
+  build reads only the records resolved after the newest `_resolved_at` here and replaces their events.
+  Orders come from fct_orders (a table): new, re-loaded or re-assigned orders are compared with the
+  timeline. The post-hook deletes the events of customers that no longer exist (a forgotten person). A full
+  refresh gives the same rows (tests/profiles).
 -#}
+
+-- depends_on: {{ ref('int_identity_current_assignments') }}
 
 with
 
@@ -50,8 +55,16 @@ custom_records as (
     select * from {{ ref('stg_custom__records') }}
 ),
 
+{#- Incremental: the records resolved since the last build, released ones (NULL customer) included. #}
 record_customers as (
-    select * from {{ ref('int_record_customers') }}
+    select * from {{ ref('int_record_resolutions') }}
+    {%- if is_incremental() %}
+    where resolved_at > (
+        select coalesce(max(_resolved_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
+    )
+    {%- else %}
+    where customer_id is not null
+    {%- endif %}
 ),
 
 segment_timeline as (
@@ -72,7 +85,8 @@ segment_timeline as (
         end as event_type,
         segment_events.channel,
         cast(segment_events.properties as {{ dbt.type_string() }}) as properties,
-        segment_events._loaded_at
+        segment_events._loaded_at,
+        record_customers.resolved_at as _resolved_at
     from segment_events
     inner join record_customers
         on record_customers.source = 'segment'
@@ -91,9 +105,11 @@ order_timeline as (
         {{ tessera.json_object_text([
             ('order_id', 'source_order_id'), ('total', 'order_total'), ('currency', 'currency'),
             ('store_id', 'store_id')]) }} as properties,
-        _loaded_at
+        _loaded_at,
+        cast(null as {{ dbt.type_timestamp() }}) as _resolved_at
     from orders
-    where customer_id is not null
+    {#- Incremental: an order without a customer any more replaces its old event (the post-hook deletes it). #}
+    {{ 'where customer_id is not null' if not is_incremental() }}
     union all
     select
         {{ dbt.concat(['order_id', "':cancelled'"]) }} as event_id,
@@ -105,9 +121,10 @@ order_timeline as (
         channel,
         {{ tessera.json_object_text([
             ('order_id', 'source_order_id'), ('total', 'order_total'), ('currency', 'currency')]) }} as properties,
-        _loaded_at
+        _loaded_at,
+        cast(null as {{ dbt.type_timestamp() }}) as _resolved_at
     from orders
-    where customer_id is not null and is_cancelled and cancelled_at is not null
+    where is_cancelled and cancelled_at is not null {{ 'and customer_id is not null' if not is_incremental() }}
 ),
 
 esp_timeline as (
@@ -135,7 +152,8 @@ esp_timeline as (
         {{ tessera.json_object_text([
             ('esp_event', 'esp_events.event_type'), ('message_id', 'esp_events.esp_message_id'),
             ('category', 'esp_events.category')]) }} as properties,
-        esp_events._loaded_at
+        esp_events._loaded_at,
+        record_customers.resolved_at as _resolved_at
     from esp_events
     inner join record_customers
         on record_customers.source = 'esp'
@@ -154,7 +172,8 @@ ticket_timeline as (
         {{ tessera.json_object_text([
             ('ticket_id', 'zendesk_tickets.ticket_id'), ('status', 'zendesk_tickets.status'),
             ('satisfaction', 'zendesk_tickets.satisfaction_score')]) }} as properties,
-        zendesk_tickets._loaded_at
+        zendesk_tickets._loaded_at,
+        record_customers.resolved_at as _resolved_at
     from zendesk_tickets
     inner join record_customers
         on record_customers.source = 'zendesk'
@@ -172,7 +191,8 @@ nps_timeline as (
         'survey' as channel,
         {{ tessera.json_object_text([
             ('score', 'nps_responses.score'), ('comment', 'nps_responses.comment')]) }} as properties,
-        nps_responses._loaded_at
+        nps_responses._loaded_at,
+        record_customers.resolved_at as _resolved_at
     from nps_responses
     inner join record_customers
         on record_customers.source = 'nps'
@@ -192,7 +212,8 @@ consent_timeline as (
         {{ tessera.json_object_text([
             ('purpose', 'consent_events.purpose'), ('status', 'consent_events.status'),
             ('consent_source', 'consent_events.consent_source')]) }} as properties,
-        consent_events._loaded_at
+        consent_events._loaded_at,
+        record_customers.resolved_at as _resolved_at
     from consent_events
     inner join record_customers
         on record_customers.source = 'consent'
@@ -209,7 +230,8 @@ crm_timeline as (
         'CRM Contact Created' as event_type,
         cast(null as {{ dbt.type_string() }}) as channel,
         {{ tessera.json_object_text([('lifecycle_stage', 'hubspot_contacts.lifecycle_stage')]) }} as properties,
-        hubspot_contacts._loaded_at
+        hubspot_contacts._loaded_at,
+        record_customers.resolved_at as _resolved_at
     from hubspot_contacts
     inner join record_customers
         on record_customers.source = 'hubspot'
@@ -228,7 +250,8 @@ custom_timeline as (
         {{ dbt.concat(['custom_records.source_name', "' Record'"]) }} as event_type,
         cast(null as {{ dbt.type_string() }}) as channel,
         cast(custom_records.attributes as {{ dbt.type_string() }}) as properties,
-        custom_records._loaded_at
+        custom_records._loaded_at,
+        record_customers.resolved_at as _resolved_at
     from custom_records
     inner join record_customers
         on record_customers.source = 'custom'
@@ -237,10 +260,9 @@ custom_timeline as (
     where custom_records.occurred_at is not null
 ),
 
-all_events as (
+{#- Events of the records resolved since the last build (all of them in a full build). -#}
+record_events as (
     select * from segment_timeline
-    union all
-    select * from order_timeline
     union all
     select * from esp_timeline
     union all
@@ -257,31 +279,35 @@ all_events as (
 
 {% if is_incremental() %}
 
-existing_events as (
-    select event_id, customer_id from {{ this }}
+existing_order_events as (
+    select event_id, customer_id from {{ this }} where source in ('shopify', 'pos')
 ),
 
-watermark as (
-    select max(_loaded_at) as loaded_at from {{ this }}
-),
-
-changed_events as (
-    select all_events.*
-    from all_events
-    left join existing_events
-        on existing_events.event_id = all_events.event_id
-    where existing_events.event_id is null
-        or existing_events.customer_id <> all_events.customer_id
-        or all_events._loaded_at > (select loaded_at from watermark)
+changed_order_events as (
+    select order_timeline.*
+    from order_timeline
+    left join existing_order_events
+        on existing_order_events.event_id = order_timeline.event_id
+    where (order_timeline.customer_id is null and existing_order_events.event_id is not null)
+        or (order_timeline.customer_id is not null and (
+            existing_order_events.event_id is null
+            or existing_order_events.customer_id <> order_timeline.customer_id
+            or order_timeline._loaded_at > (select max(_loaded_at) from {{ this }})))
 ),
 
 {% else %}
 
-changed_events as (
-    select * from all_events
+changed_order_events as (
+    select * from order_timeline
 ),
 
 {% endif %}
+
+changed_events as (
+    select * from record_events
+    union all
+    select * from changed_order_events
+),
 
 final as (
     select
@@ -293,7 +319,8 @@ final as (
         event_type,
         channel,
         properties,
-        _loaded_at
+        _loaded_at,
+        _resolved_at
     from changed_events
     where occurred_at is not null
 )

@@ -1,0 +1,30 @@
+{#-
+  Post-hooks of the models kept incrementally per record. Both only run in incremental builds (a full
+  build has nothing to clean up).
+
+  - release_records_of_gone_customers (int_record_resolutions): a record whose customer no longer exists
+    (a forgotten person: their identifiers were erased, so no build reaches the record through a changed
+    identifier) is released like one that stopped resolving: NULL customer, stamped with this build.
+  - delete_orphaned_rows (the timeline): delete the rows a build wrote with a NULL customer (the events of
+    released records, which replace their old rows) and every row whose customer no longer exists.
+-#}
+{% macro release_records_of_gone_customers() -%}
+    update {{ this }} as kept
+    set customer_id = null, resolved_by = null, resolved_at = {{ identity_run_at() }}
+    where kept.customer_id is not null
+        and not exists ({{ _current_customer_of('kept') }})
+{%- endmacro %}
+
+
+{% macro delete_orphaned_rows() -%}
+    delete from {{ this }} as kept
+    where kept.customer_id is null
+        or not exists ({{ _current_customer_of('kept') }})
+{%- endmacro %}
+
+
+{% macro _current_customer_of(alias) -%}
+    select 1
+    from {{ ref('int_identity_current_assignments') }} as current_assignments
+    where current_assignments.customer_id = {{ alias }}.customer_id
+{%- endmacro %}

@@ -1,0 +1,132 @@
+{#-
+  The customer of every source record, kept incrementally; int_record_customers (a view) publishes the
+  records that resolve. A Segment event under an anonymous id resolves through that id, so browsing before
+  the person identified is theirs retroactively. When a record's identifiers sit in different customers
+  (the per-customer limits dropped the link between them) the strongest identifier decides, then the one
+  carried by more records.
+
+  Incremental: a record's customer depends on its identifiers, their current customers and, only when its
+  identifiers sit in several customers, their record counts. So a build re-resolves the records staged
+  since the last build, those carrying an identifier that changed customer since then (a history row after
+  the newest `resolved_at` here) and those carrying an end of a dropped link (the only records whose
+  identifiers can sit in several customers), and replaces them (delete+insert). A record that no longer
+  resolves is kept with a NULL customer_id, stamped like the others, so the incremental timeline sees it
+  go; the post-hook does the same to the records of customers that no longer exist (a forgotten person,
+  whose identifiers were erased). A full refresh gives the same resolving rows (tests/identity).
+-#}
+{{ config(
+    materialized=tessera.upsert_materialization(),
+    unique_key=['source', 'record_id'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ tessera.release_records_of_gone_customers() if is_incremental() }}",
+) }}
+
+-- depends_on: {{ ref('int_identity_assignment_history') }}
+-- depends_on: {{ ref('int_identity_edges_resolved') }}
+-- depends_on: {{ ref('int_identity_nodes') }}
+
+with
+
+identifiers as (
+    select * from {{ ref('int_identifiers_unioned') }}
+),
+
+current_assignments as (
+    select * from {{ ref('int_identity_current_assignments') }}
+),
+
+{% if is_incremental() %}
+
+history as (
+    select * from {{ ref('int_identity_assignment_history') }}
+),
+
+edges_resolved as (
+    select * from {{ ref('int_identity_edges_resolved') }}
+),
+
+nodes as (
+    select * from {{ ref('int_identity_nodes') }}
+),
+
+{#- Only a record with identifiers at both ends of a link the limits dropped can be contested. -#}
+dropped_link_ends as (
+    select node_a as node_id from edges_resolved where not is_kept
+    union
+    select node_b as node_id from edges_resolved where not is_kept
+),
+
+touched_identifiers as (
+    select identifier_type, identifier_value
+    from history
+    where assigned_at > (select max(resolved_at) from {{ this }})
+    union
+    select nodes.identifier_type, nodes.identifier_value
+    from dropped_link_ends
+    inner join nodes on nodes.node_id = dropped_link_ends.node_id
+),
+
+affected_records as (
+    select identifiers.source, identifiers.record_id
+    from identifiers
+    inner join touched_identifiers
+        on touched_identifiers.identifier_type = identifiers.identifier_type
+        and touched_identifiers.identifier_value = identifiers.identifier_value
+    union
+    select source, record_id
+    from identifiers
+    where _loaded_at >= {{ last_build_watermark() }}
+),
+
+record_identifiers as (
+    select identifiers.*
+    from identifiers
+    inner join affected_records
+        on affected_records.source = identifiers.source
+        and affected_records.record_id = identifiers.record_id
+),
+
+{% else %}
+
+record_identifiers as (
+    select * from identifiers
+),
+
+{% endif %}
+
+record_candidates as (
+    select
+        record_identifiers.source,
+        record_identifiers.record_id,
+        record_identifiers._loaded_at,
+        current_assignments.customer_id,
+        current_assignments.identifier_type,
+        row_number() over (
+            partition by record_identifiers.source, record_identifiers.record_id
+            order by
+                {%- if is_incremental() %} case when current_assignments.customer_id is null then 1 else 0 end,
+                {%- endif %}
+                current_assignments.type_priority, current_assignments.record_count desc,
+                current_assignments.customer_id
+        ) as candidate_rank
+    from record_identifiers
+    {#- A left join in an incremental build: a record left with no customer must replace its old row. #}
+    {{ 'left' if is_incremental() else 'inner' }} join current_assignments
+        on current_assignments.identifier_type = record_identifiers.identifier_type
+        and current_assignments.identifier_value = record_identifiers.identifier_value
+),
+
+final as (
+    select
+        source,
+        record_id,
+        customer_id,
+        identifier_type as resolved_by,
+        _loaded_at,
+        {{ identity_run_at() }} as resolved_at
+    from record_candidates
+    where candidate_rank = 1
+)
+
+select * from final
