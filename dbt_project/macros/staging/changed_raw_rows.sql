@@ -40,14 +40,14 @@
 
 
 {#-
-  The newest `_loaded_at` already in the model being built incrementally (`this`); 1900-01-01 when it is
-  empty, so an empty model reads everything. Models that carry `_loaded_at` compare their inputs'
-  `_loaded_at` with it to find what was staged since their last build. At execution it is read first and
-  written as a literal: engines prune storage by a literal bound, not by a scalar subquery.
+  The newest `column` (default `_loaded_at`) already in the model being built incrementally (`this`);
+  1900-01-01 when it is empty, so an empty model reads everything. Models that carry `_loaded_at` compare
+  their inputs' `_loaded_at` with it to find what was staged since their last build. At execution it is
+  read first and written as a literal: engines prune storage by a literal bound, not by a scalar subquery.
 -#}
-{% macro last_build_watermark() -%}
+{% macro last_build_watermark(column='_loaded_at') -%}
     {%- set watermark_sql -%}
-        select coalesce(max(_loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
+        select coalesce(max({{ column }}), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
     {%- endset -%}
     {%- if execute -%}
         {%- set watermark = run_query(watermark_sql).columns[0].values()[0] -%}

@@ -60,7 +60,7 @@ dropped_link_ends as (
 touched_identifiers as (
     select identifier_type, identifier_value
     from history
-    where assigned_at > (select max(resolved_at) from {{ this }})
+    where assigned_at > {{ last_build_watermark('resolved_at') }}
     union
     select nodes.identifier_type, nodes.identifier_value
     from dropped_link_ends

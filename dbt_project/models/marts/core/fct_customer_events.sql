@@ -11,7 +11,7 @@
   The timeline: every event of every source for a customer, in one shape. `event_id` is
   `<source>:<record id>[:<kind>]` and stable across builds.
 
-  Incremental: a record's events can only change when int_record_customers re-resolves it (it does so for
+  Incremental: a record's events can only change when int_record_resolutions re-resolves it (it does so for
   every record staged again and every record an identity change touched, stamping `resolved_at`), so a
   build reads only the records resolved after the newest `_resolved_at` here and replaces their events.
   Orders come from fct_orders (a table): new, re-loaded or re-assigned orders are compared with the
@@ -55,17 +55,21 @@ custom_records as (
     select * from {{ ref('stg_custom__records') }}
 ),
 
-{#- Incremental: the records resolved since the last build, released ones (NULL customer) included. #}
-record_customers as (
-    select * from {{ ref('int_record_resolutions') }}
-    {%- if is_incremental() %}
-    where resolved_at > (
-        select coalesce(max(_resolved_at), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
-    )
-    {%- else %}
-    where customer_id is not null
-    {%- endif %}
+{#-
+  The resolved records of each source, one CTE per source, each read once: a single CTE joined by every
+  source would be materialized whole (30M rows at 1M customers) before any join. Incremental: the records
+  resolved since the last build, released ones (NULL customer) included.
+-#}
+{%- set record_filter = ("resolved_at > " ~ last_build_watermark('_resolved_at')) if is_incremental()
+    else 'customer_id is not null' %}
+{%- for source_name in ['segment', 'esp', 'zendesk', 'nps', 'consent', 'hubspot', 'custom'] %}
+{{ source_name }}_record_customers as (
+    select record_id, customer_id, resolved_at
+    from {{ ref('int_record_resolutions') }}
+    where source = '{{ source_name }}'
+        and {{ record_filter }}
 ),
+{% endfor %}
 
 segment_timeline as (
     select
@@ -88,9 +92,8 @@ segment_timeline as (
         segment_events._loaded_at,
         record_customers.resolved_at as _resolved_at
     from segment_events
-    inner join record_customers
-        on record_customers.source = 'segment'
-        and record_customers.record_id = segment_events.message_id
+    inner join segment_record_customers as record_customers
+        on record_customers.record_id = segment_events.message_id
 ),
 
 order_timeline as (
@@ -155,9 +158,8 @@ esp_timeline as (
         esp_events._loaded_at,
         record_customers.resolved_at as _resolved_at
     from esp_events
-    inner join record_customers
-        on record_customers.source = 'esp'
-        and record_customers.record_id = esp_events.esp_event_id
+    inner join esp_record_customers as record_customers
+        on record_customers.record_id = esp_events.esp_event_id
 ),
 
 ticket_timeline as (
@@ -175,9 +177,8 @@ ticket_timeline as (
         zendesk_tickets._loaded_at,
         record_customers.resolved_at as _resolved_at
     from zendesk_tickets
-    inner join record_customers
-        on record_customers.source = 'zendesk'
-        and record_customers.record_id = zendesk_tickets.zendesk_user_id
+    inner join zendesk_record_customers as record_customers
+        on record_customers.record_id = zendesk_tickets.zendesk_user_id
 ),
 
 nps_timeline as (
@@ -194,9 +195,8 @@ nps_timeline as (
         nps_responses._loaded_at,
         record_customers.resolved_at as _resolved_at
     from nps_responses
-    inner join record_customers
-        on record_customers.source = 'nps'
-        and record_customers.record_id = nps_responses.nps_response_id
+    inner join nps_record_customers as record_customers
+        on record_customers.record_id = nps_responses.nps_response_id
 ),
 
 consent_timeline as (
@@ -215,9 +215,8 @@ consent_timeline as (
         consent_events._loaded_at,
         record_customers.resolved_at as _resolved_at
     from consent_events
-    inner join record_customers
-        on record_customers.source = 'consent'
-        and record_customers.record_id = consent_events.consent_event_id
+    inner join consent_record_customers as record_customers
+        on record_customers.record_id = consent_events.consent_event_id
 ),
 
 crm_timeline as (
@@ -233,9 +232,8 @@ crm_timeline as (
         hubspot_contacts._loaded_at,
         record_customers.resolved_at as _resolved_at
     from hubspot_contacts
-    inner join record_customers
-        on record_customers.source = 'hubspot'
-        and record_customers.record_id = hubspot_contacts.crm_id
+    inner join hubspot_record_customers as record_customers
+        on record_customers.record_id = hubspot_contacts.crm_id
     where hubspot_contacts.created_at is not null
 ),
 
@@ -253,9 +251,8 @@ custom_timeline as (
         custom_records._loaded_at,
         record_customers.resolved_at as _resolved_at
     from custom_records
-    inner join record_customers
-        on record_customers.source = 'custom'
-        and record_customers.record_id
+    inner join custom_record_customers as record_customers
+        on record_customers.record_id
             = {{ dbt.concat(['custom_records.source_name', "':'", 'custom_records.record_id']) }}
     where custom_records.occurred_at is not null
 ),
