@@ -15,8 +15,9 @@
   every record staged again and every record an identity change touched, stamping `resolved_at`), so a
   build reads only the records resolved after the newest `_resolved_at` here and replaces their events.
   Orders come from fct_orders (a table): new, re-loaded or re-assigned orders are compared with the
-  timeline. The post-hook deletes the events of customers that no longer exist (a forgotten person). A full
-  refresh gives the same rows (tests/profiles).
+  timeline. The post-hook deletes the events written with no customer (a released record, an order that
+  lost its customer) and those of customers that no longer exist (a forgotten person). A full refresh
+  gives the same rows (tests/profiles, tests/identity/test_incremental_resolution.py).
 -#}
 
 -- depends_on: {{ ref('int_identity_current_assignments') }}
