@@ -80,13 +80,13 @@ def runs(new_warehouse) -> dict[str, Snapshot]:
     snapshots["corrected"] = _snapshot(warehouse)
     # Run 7: an analyst blocks the shared email: S1 and S2 split. (`run`: the unit tests pin the default
     # placeholder list, which this var replaces.)
-    warehouse.build(dbt_vars={"identity_blocked_values": {"email": ["shared@mail.com"]}}, command="run")
+    block_shared = {"identity_blocked_values": {"email": ["shared@mail.com"]}}
+    warehouse.build(dbt_vars=block_shared, command="run")
     snapshots["blocked"] = _snapshot(warehouse)
     # Every build above after the first resolved records incrementally: a full refresh gives the same.
     records = "select * from main.int_record_customers order by all"
     snapshots["records_incremental"] = warehouse.query(records)  # type: ignore[assignment]
-    warehouse.build(dbt_vars={"identity_blocked_values": {"email": ["shared@mail.com"]}}, command="run",
-                    full_refresh=True)  # fmt: skip
+    warehouse.build(dbt_vars=block_shared, command="run", full_refresh=True)
     snapshots["records_full"] = warehouse.query(records)  # type: ignore[assignment]
     snapshots["warehouse"] = warehouse  # type: ignore[assignment]
     return snapshots

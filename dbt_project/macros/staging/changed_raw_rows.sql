@@ -21,6 +21,7 @@
 {% macro changed_raw_rows(relation, key) -%}
     {%- if is_incremental() %}
     {%- set since = last_build_watermark() %}
+    {%- set touched_keys = 'select ' ~ key ~ ' from ' ~ relation ~ ' where _loaded_at >= ' ~ since %}
     select * from {{ relation }}
     where _loaded_at >= {{ since }}
     union all
@@ -30,9 +31,9 @@
             select _loaded_at
             from {{ relation }}
             where _loaded_at < {{ since }}
-                and {{ key }} in (select {{ key }} from {{ relation }} where _loaded_at >= {{ since }})
+                and {{ key }} in ({{ touched_keys }})
         )
-        and {{ key }} in (select {{ key }} from {{ relation }} where _loaded_at >= {{ since }})
+        and {{ key }} in ({{ touched_keys }})
     {%- else %}
     select * from {{ relation }}
     {%- endif %}

@@ -15,7 +15,8 @@
     on_schema_change='append_new_columns',
 ) }}
 
-{%- set since_last_build = ('where _loaded_at >= ' ~ last_build_watermark()) if is_incremental() else '' %}
+{%- set watermark = last_build_watermark() if is_incremental() else none %}
+{%- set since_last_build = ('where _loaded_at >= ' ~ watermark) if is_incremental() else '' %}
 
 with
 
@@ -31,7 +32,7 @@ segment_events as (
     union all
     select * from all_segment_events
     where previous_id in (select user_id from all_segment_events {{ since_last_build }})
-        and _loaded_at < {{ last_build_watermark() }}
+        and _loaded_at < {{ watermark }}
     {%- endif %}
 ),
 

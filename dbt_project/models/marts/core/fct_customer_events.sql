@@ -290,7 +290,7 @@ changed_order_events as (
         or (order_timeline.customer_id is not null and (
             existing_order_events.event_id is null
             or existing_order_events.customer_id <> order_timeline.customer_id
-            or order_timeline._loaded_at > (select max(_loaded_at) from {{ this }})))
+            or order_timeline._loaded_at > {{ last_build_watermark() }}))
 ),
 
 {% else %}
