@@ -24,7 +24,7 @@ from privacy.destinations import DestinationErasure, erase_from_destinations
 from privacy.masking import mask_text, mask_value
 from privacy.raw_records import delete_quarantined, delete_raw_rows
 from privacy.requests_log import StepRecord, finish_request, log_step, start_request
-from privacy.scan import scrub_warehouse
+from privacy.scan import delete_record_links, scrub_warehouse
 from privacy.subject import Subject, resolve_subject
 from privacy.tombstones import add_tombstones
 from privacy.verify import VerifyReport, verify_subject
@@ -94,7 +94,10 @@ def _erase_warehouse(con: duckdb.DuckDBPyConnection, subject: Subject, report: F
     report.tombstones_added = add_tombstones(con, report.request_id, subject.identifiers)
     added = f"{report.tombstones_added} added"
     log_step(con, report.request_id, StepRecord("tombstone", "privacy.tombstones", "done", detail=added))
+    links = delete_record_links(con, subject.identifiers)
     scrubbed = scrub_warehouse(con, subject.values, keep=[SYNC_STATE])
+    if links:
+        scrubbed["main.int_record_links"] = links
     for table, count in scrubbed.items():
         report.scrubbed[table] = report.scrubbed.get(table, 0) + count
     log_step(con, report.request_id, StepRecord("scrub", "warehouse", "done", detail=json.dumps(scrubbed)))

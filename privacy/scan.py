@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import duckdb
 
 from privacy.raw_records import contains_condition
+from privacy.warehouse import table_exists
 from reverse_etl.sql import ident
 
 TEXT_TYPES = ("VARCHAR", "JSON")
@@ -114,3 +115,24 @@ def scrub_warehouse(
         if count:
             deleted[f"{schema}.{table}"] = count
     return deleted
+
+
+def delete_record_links(con: duckdb.DuckDBPyConnection, identifiers: Sequence[tuple[str, str]]) -> int:
+    """Delete the per-record links (`int_record_links`) of every record carrying one of `identifiers`.
+
+    The links hold node ids, not text, so `scrub_warehouse` cannot find them, and they must go before the
+    scrub erases the identifier rows that say which records they belong to. Left behind, a node id the
+    erased identifiers gave up, once given to a new identifier, would link it to their old partners.
+    """
+    if not identifiers or not all(
+        table_exists(con, "main", t) for t in ("int_record_links", "int_identifiers_unioned")
+    ):
+        return 0
+    pairs = ", ".join("(?, ?)" for _ in identifiers)
+    return con.execute(
+        "delete from main.int_record_links as links where exists ("
+        " select 1 from main.int_identifiers_unioned as ids"
+        " where ids.source = links.source and ids.record_id = links.record_id"
+        f" and (ids.identifier_type, ids.identifier_value) in (select * from (values {pairs})))",
+        [part for pair in identifiers for part in pair],
+    ).fetchone()[0]

@@ -13,9 +13,12 @@ from typing import Any
 import pytest
 from identity_warehouse import Warehouse, hubspot_contact, pos_sale, segment_event
 
-SELECT = "+fct_customer_events"
+SELECT = "+fct_customer_events +int_profile_attribute_candidates"
 BLOCK_SHARED = {"identity_blocked_values": {"email": ["shared@mail.com"]}}
 RECORDS = "select source, record_id, customer_id, resolved_by from main.int_record_customers order by all"
+CANDIDATES = (
+    "select customer_id, attribute, value, source, record_id from main.int_profile_attribute_candidates"
+)
 TIMELINE = "select event_id, customer_id, occurred_at, event_type from main.fct_customer_events order by all"
 
 
@@ -56,9 +59,17 @@ def builds(new_warehouse) -> dict[str, Any]:
     second = {"stamps": _stamps(warehouse), "records": warehouse.query(RECORDS)}
     # The shared email is blocked: the sale T1 no longer resolves; crm-b lives on through its phone.
     warehouse.build(dbt_vars=BLOCK_SHARED, command="run", select=SELECT)
-    third = {"records": warehouse.query(RECORDS), "timeline": warehouse.query(TIMELINE)}
+    third = {
+        "records": warehouse.query(RECORDS),
+        "timeline": warehouse.query(TIMELINE),
+        "candidates": sorted(warehouse.query(CANDIDATES)),
+    }
     warehouse.build(dbt_vars=BLOCK_SHARED, command="run", select=SELECT, full_refresh=True)
-    full = {"records": warehouse.query(RECORDS), "timeline": warehouse.query(TIMELINE)}
+    full = {
+        "records": warehouse.query(RECORDS),
+        "timeline": warehouse.query(TIMELINE),
+        "candidates": sorted(warehouse.query(CANDIDATES)),
+    }
     return {"warehouse": warehouse, "first": first, "second": second, "third": third, "full": full}
 
 
@@ -85,9 +96,11 @@ def test_a_record_that_stops_resolving_leaves_records_and_timeline(builds: dict[
     records = {(source, record_id) for source, record_id, _, _ in builds["third"]["records"]}
     assert ("pos", "T1-1") not in records and ("hubspot", "crm-b") in records
     assert not [row for row in builds["third"]["timeline"] if row[0] == "pos:T1:placed"]
+    assert not [row for row in builds["third"]["candidates"] if row[3:] == ("pos", "T1-1")]
 
 
 def test_incremental_records_and_timeline_equal_a_full_refresh(builds: dict[str, Any]) -> None:
     assert len(builds["third"]["records"]) == 7  # crm-a, crm-b, T2, v-1..3, c-1
     assert builds["third"]["records"] == builds["full"]["records"]
     assert builds["third"]["timeline"] == builds["full"]["timeline"]
+    assert builds["third"]["candidates"] == builds["full"]["candidates"]

@@ -36,6 +36,17 @@ def _snapshot(warehouse: Warehouse) -> Snapshot:
     )
 
 
+NODE_IDS = "select identifier_key, node_id from main.int_identity_nodes"
+#: The graph's edges by their ends' stable keys (node ids differ between incremental and full builds).
+EDGES_BY_KEY = """
+    select end_a.identifier_key, end_b.identifier_key, edges.record_count
+    from main.int_identity_edges as edges
+    inner join main.int_identity_nodes as end_a on end_a.node_id = edges.node_a
+    inner join main.int_identity_nodes as end_b on end_b.node_id = edges.node_b
+    order by all
+"""
+
+
 @pytest.fixture(scope="module")
 def runs(new_warehouse) -> dict[str, Snapshot]:
     warehouse = new_warehouse("stable")
@@ -51,6 +62,7 @@ def runs(new_warehouse) -> dict[str, Snapshot]:
     )
     warehouse.build()
     snapshots["first"] = _snapshot(warehouse)
+    snapshots["node_ids_first"] = dict(warehouse.query(NODE_IDS))  # type: ignore[assignment]
     # Run 2: same data.
     warehouse.build(command="run")
     snapshots["rerun"] = _snapshot(warehouse)
@@ -67,10 +79,13 @@ def runs(new_warehouse) -> dict[str, Snapshot]:
     warehouse.build(command="run")
     snapshots["merged_rerun"] = _snapshot(warehouse)
     # Run 5b: a full refresh of the same data re-stages and re-unpivots everything from raw.
-    identifiers = "select * from main.int_identifiers_unioned order by all"
+    identifiers = "select * exclude (node_id, _identified_at) from main.int_identifiers_unioned order by all"
     snapshots["identifiers_incremental"] = warehouse.query(identifiers)  # type: ignore[assignment]
+    snapshots["node_ids_incremental"] = dict(warehouse.query(NODE_IDS))  # type: ignore[assignment]
+    snapshots["edges_incremental"] = warehouse.query(EDGES_BY_KEY)  # type: ignore[assignment]
     warehouse.build(command="run", full_refresh=True)
     snapshots["identifiers_full"] = warehouse.query(identifiers)  # type: ignore[assignment]
+    snapshots["edges_full"] = warehouse.query(EDGES_BY_KEY)  # type: ignore[assignment]
     snapshots["merged_full_refresh"] = _snapshot(warehouse)
     # Run 6: the linking identify was wrong and is withdrawn (a corrected record): P and Q split again.
     # Raw is append-only, so rows deleted from it by hand reach the incremental staging tables only
@@ -95,6 +110,21 @@ def runs(new_warehouse) -> dict[str, Snapshot]:
 def test_incremental_identifiers_equal_a_full_refresh(runs: dict[str, Snapshot]) -> None:
     incremental, full = runs["identifiers_incremental"], runs["identifiers_full"]
     assert len(incremental) >= 8  # type: ignore[arg-type]
+    assert incremental == full
+
+
+def test_identifiers_keep_their_node_id_between_incremental_builds(runs: dict[str, Snapshot]) -> None:
+    first, later = runs["node_ids_first"], runs["node_ids_incremental"]
+    kept = {key: node_id for key, node_id in later.items() if key in first}  # type: ignore[union-attr]
+    new = [node_id for key, node_id in later.items() if key not in first]  # type: ignore[union-attr]
+    assert kept == first and new  # every first-build identifier is still carried by a record
+    assert min(new) > max(first.values())  # type: ignore[union-attr]
+    assert len(set(later.values())) == len(later)  # type: ignore[union-attr]
+
+
+def test_incremental_edges_equal_a_full_refresh(runs: dict[str, Snapshot]) -> None:
+    incremental, full = runs["edges_incremental"], runs["edges_full"]
+    assert len(incremental) >= 4  # type: ignore[arg-type]
     assert incremental == full
 
 

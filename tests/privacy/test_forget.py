@@ -121,6 +121,19 @@ def test_forget_deletes_raw_rows_tombstones_and_logs_each_step(forgotten) -> Non
     assert requested_by and len(subject_hash) == 64 and person.email not in subject_hash
 
 
+def test_forget_deletes_the_links_of_the_person_s_records(forgotten) -> None:
+    """int_record_links holds node ids, not text: the scrub cannot find them; forget deletes them."""
+    db_path, _, _, _, report = forgotten
+    assert report.scrubbed.get("main.int_record_links", 0) > 0
+    orphans = query(
+        db_path,
+        "select count(*) from int_record_links where node_a is not null and ("
+        " node_a not in (select node_id from int_identifiers_unioned)"
+        " or node_b not in (select node_id from int_identifiers_unioned))",
+    )
+    assert orphans == [(0,)]
+
+
 def test_forget_output_is_masked(forgotten) -> None:
     _, _, person, _, report = forgotten
     text = report.summary()

@@ -23,6 +23,10 @@ from audience_warehouse import (
 from cdp.segments import profile_details
 
 ANN, BOB = "ann@x.test", "bob@x.test"
+CANDIDATES = (
+    "select customer_id, attribute, value, source, record_id, observed_at"
+    " from main.int_profile_attribute_candidates"
+)
 TIMELINE = (
     "select event_id, customer_id, occurred_at, source, event_type, properties from main.fct_customer_events"
 )
@@ -126,11 +130,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "segment_events",
         [{**anonymous_page("s7", "2026-10-07T10:00:00Z"), "type": "identify", "traits": {"email": BOB}}],
     )
-    world.dbt("run", "--select", "+fct_customer_events")
+    world.dbt("run", "--select", "+fct_customer_events", "+int_profile_attribute_candidates")
     incremental = sorted(world.query(TIMELINE))
-    world.dbt("run", "--select", "fct_customer_events", "--full-refresh")
+    candidates_incremental = sorted(world.query(CANDIDATES))
+    world.dbt("run", "--select", "fct_customer_events", "int_profile_attribute_candidates", "--full-refresh")
     full = sorted(world.query(TIMELINE))
     return {
+        "candidates_incremental": candidates_incremental,
+        "candidates_full": sorted(world.query(CANDIDATES)),
         "world": world,
         "first": first,
         "incremental": incremental,
@@ -193,6 +200,13 @@ def test_incremental_timeline_equals_full_refresh(world: dict[str, Any]) -> None
     assert sources == {"segment", "shopify", "pos", "esp", "nps", "consent", "hubspot", "zendesk"}
     event_ids = {row[0] for row in world["full"]}
     assert {"esp:e5", "shopify:2:cancelled", "pos:T1:placed", "zendesk:ticket:2"} <= event_ids
+
+
+def test_incremental_attribute_candidates_equal_full_refresh(world: dict[str, Any]) -> None:
+    incremental, full = world["candidates_incremental"], world["candidates_full"]
+    assert incremental == full
+    bob = {row[0] for row in full if row[1] == "email" and row[2] == BOB}
+    assert len(bob) == 1 and ("segment", "s7") in {(row[3], row[4]) for row in full}
 
 
 def test_merged_visitor_events_move_to_the_known_customer(world: dict[str, Any]) -> None:

@@ -1,5 +1,5 @@
 {#-
-  Post-hooks of the models kept incrementally per record. Both only run in incremental builds (a full
+  Post-hooks of the models kept incrementally per record. They only run in incremental builds (a full
   build has nothing to clean up).
 
   - release_records_of_gone_customers (int_record_resolutions): a record whose customer no longer exists
@@ -7,6 +7,10 @@
     identifier) is released like one that stopped resolving: NULL customer, stamped with this build.
   - delete_orphaned_rows (the timeline): delete the rows a build wrote with a NULL customer (the events of
     released records, which replace their old rows) and every row whose customer no longer exists.
+  - delete_stale_record_links (int_record_links): delete the placeholders of records left without links
+    (they have replaced the old rows) and every row older than the oldest identifier row: when the
+    identifier table was rebuilt from scratch this build re-read every record, so an older row belongs to
+    a record that is gone.
 -#}
 {% macro release_records_of_gone_customers() -%}
     update {{ this }} as kept
@@ -20,6 +24,13 @@
     delete from {{ this }} as kept
     where kept.customer_id is null
         or not exists ({{ _current_customer_of('kept') }})
+{%- endmacro %}
+
+
+{% macro delete_stale_record_links() -%}
+    delete from {{ this }}
+    where node_a is null
+        or _identified_at < (select min(_identified_at) from {{ ref('int_identifiers_unioned') }})
 {%- endmacro %}
 
 

@@ -22,3 +22,19 @@
     else null
   end
 {%- endmacro %}
+
+
+{#-
+  The rows of `links` (a relation or CTE of int_record_links rows) that link two usable identifiers:
+  not a record's placeholder, and neither end blocked by the guard lists as they are now. Blocked
+  identifiers are few, so this is a cheap anti-join.
+-#}
+{% macro identity_usable_links(links) -%}
+    select {{ links }}.*
+    from {{ links }}
+    left join {{ ref('int_identity_nodes') }} as blocked_a
+        on blocked_a.node_id = {{ links }}.node_a and blocked_a.blocked_rule is not null
+    left join {{ ref('int_identity_nodes') }} as blocked_b
+        on blocked_b.node_id = {{ links }}.node_b and blocked_b.blocked_rule is not null
+    where {{ links }}.node_a is not null and blocked_a.node_id is null and blocked_b.node_id is null
+{%- endmacro %}

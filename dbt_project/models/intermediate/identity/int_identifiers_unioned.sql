@@ -1,18 +1,25 @@
 {#-
-  Every identifier seen on every staged source record: one row per (source, record, identifier).
-  Values arrive normalised from staging (emails lower-cased, phones E.164); ids are trimmed text.
+  Every identifier seen on every staged source record: one row per (source, record, identifier), with the
+  identifier's integer node id for the graph. Values arrive normalised from staging (emails lower-cased,
+  phones E.164); ids are trimmed text.
 
   Incremental: a build re-reads only the records staged since the newest `_loaded_at` here, and replaces
   all identifier rows of those records (delete+insert on source, record_id). Two cases reach beyond the new
   rows: a Zendesk user's record also carries its tickets (new tickets re-read their requester), and an
   alias's previousId is typed by whether it is known as a user id anywhere (events naming a newly seen
-  user id as previousId are re-read). A full refresh gives the same rows (tests/identity).
+  user id as previousId are re-read). `_identified_at` is when a build last wrote the record's rows: the
+  models downstream read the records written since their own last build by it. A full refresh gives the
+  same rows (tests/identity), with other node ids.
+
+  Node ids: an identifier keeps its node id from build to build; a new one gets the next free id (a full
+  refresh numbers all of them by type and value). So the models downstream join on an integer and keep
+  node ids between builds (int_record_links). An identifier that leaves every record gives its id up.
 -#}
 {{ config(
     materialized=tessera.upsert_materialization(),
     unique_key=['source', 'record_id'],
     incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
+    on_schema_change='fail',
 ) }}
 
 {%- set watermark = last_build_watermark() if is_incremental() else none %}
@@ -156,7 +163,7 @@ zendesk_pairs as (
         'zendesk_user_id': 'zendesk_user_id'}) }}
 ),
 
-final as (
+identifier_rows as (
     select
         source,
         record_id,
@@ -177,6 +184,70 @@ final as (
         max(_loaded_at) as _loaded_at
     from zendesk_pairs
     group by source, record_id, identifier_type, identifier_value
+),
+
+{%- if is_incremental() %}
+
+batch_identifiers as (
+    select distinct identifier_type, identifier_value from identifier_rows
+),
+
+{#- An identifier already here keeps its id (rows about to be replaced still count). -#}
+known_identifiers as (
+    select distinct existing.identifier_type, existing.identifier_value, existing.node_id
+    from {{ this }} as existing
+    inner join batch_identifiers
+        on batch_identifiers.identifier_type = existing.identifier_type
+        and batch_identifiers.identifier_value = existing.identifier_value
+),
+
+new_identifiers as (
+    select batch_identifiers.identifier_type, batch_identifiers.identifier_value
+    from batch_identifiers
+    left join known_identifiers
+        on known_identifiers.identifier_type = batch_identifiers.identifier_type
+        and known_identifiers.identifier_value = batch_identifiers.identifier_value
+    where known_identifiers.node_id is null
+),
+
+numbered_identifiers as (
+    select identifier_type, identifier_value, node_id from known_identifiers
+    union all
+    select
+        identifier_type,
+        identifier_value,
+        (select coalesce(max(node_id), 0) from {{ this }})
+            + row_number() over (order by identifier_type, identifier_value) as node_id
+    from new_identifiers
+),
+
+{%- else %}
+
+numbered_identifiers as (
+    select
+        identifier_type,
+        identifier_value,
+        row_number() over (order by identifier_type, identifier_value) as node_id
+    from (select distinct identifier_type, identifier_value from identifier_rows) as distinct_identifiers
+),
+
+{%- endif %}
+
+final as (
+    select
+        identifier_rows.source,
+        identifier_rows.record_id,
+        identifier_rows.identifier_type,
+        identifier_rows.identifier_value,
+        cast(numbered_identifiers.node_id as {{ dbt.type_bigint() }}) as node_id,
+        identifier_rows.occurred_at,
+        identifier_rows.last_occurred_at,
+        identifier_rows._loaded_at,
+        {{ identity_run_at() }} as _identified_at
+    from identifier_rows
+    inner join numbered_identifiers
+        on numbered_identifiers.identifier_type = identifier_rows.identifier_type
+        and numbered_identifiers.identifier_value = identifier_rows.identifier_value
 )
 
 select * from final

@@ -2,38 +2,37 @@
   Account aliases: one record naming two user ids is a Segment alias call (previousId -> userId), which says
   the old account and the new one are the same person. Both count as one account (the anchor, the smaller
   node id) wherever the guards count user ids, so a renamed account does not look like two logged-in people.
-  One row per aliased user id that is not its own anchor. Read from the materialized identifier table, not
-  staging, so the raw events are not parsed again.
+  One row per aliased user id that is not its own anchor. Read from the per-record links: a record with
+  two user ids links them (placeholders left out).
 -#}
 
 with
 
-identifiers as (
-    select * from {{ ref('int_identifiers_unioned') }}
+record_links as (
+    select * from {{ ref('int_record_links') }}
 ),
 
-nodes as (
-    select * from {{ ref('int_identity_nodes') }}
+usable_links as (
+    {{ identity_usable_links('record_links') }}
+),
+
+user_id_links as (
+    select source, record_id, node_a, node_b
+    from usable_links
+    where is_user_id_pair
+),
+
+{#- node_a < node_b, so the record's smallest user id is the smallest node_a of its links. -#}
+alias_records as (
+    select source, record_id, min(node_a) as anchor_node_id
+    from user_id_links
+    group by source, record_id
 ),
 
 record_user_ids as (
-    select
-        identifiers.source,
-        identifiers.record_id,
-        nodes.node_id
-    from identifiers
-    inner join nodes
-        on nodes.identifier_type = identifiers.identifier_type
-        and nodes.identifier_value = identifiers.identifier_value
-    where identifiers.identifier_type = 'user_id'
-        and nodes.blocked_rule is null
-),
-
-alias_records as (
-    select source, record_id, min(node_id) as anchor_node_id
-    from record_user_ids
-    group by source, record_id
-    having count(*) > 1
+    select source, record_id, node_a as node_id from user_id_links
+    union
+    select source, record_id, node_b as node_id from user_id_links
 ),
 
 alias_pairs as (

@@ -1,6 +1,6 @@
 {#-
-  Every distinct identifier, numbered for the graph (integer node ids are only stable within one run;
-  the stable key across runs is identifier_key), with its first/last seen time, how many records and
+  Every distinct identifier with its node id for the graph (given in int_identifiers_unioned; kept from
+  build to build, but the stable key, the one customers are tracked by, is identifier_key), with its first/last seen time, how many records and
   sources carry it, and the placeholder rule that blocks it (NULL when it is usable).
 -#}
 
@@ -10,36 +10,38 @@ identifiers as (
     select * from {{ ref('int_identifiers_unioned') }}
 ),
 
-{#- One pass over the identifier rows (the bulk): per source first, then rolled up per identifier. -#}
+{#- One pass over the identifier rows (the bulk), grouped on the integer id: per source first, then rolled
+    up per identifier. A node id names one identifier (the unique tests on identifier_key catch a slip). -#}
 identifier_sources as (
     select
-        identifier_type,
-        identifier_value,
+        node_id,
         source,
+        {{ tessera.any_value('identifier_type') }} as identifier_type,
+        {{ tessera.any_value('identifier_value') }} as identifier_value,
         min(occurred_at) as first_seen_at,
         max(last_occurred_at) as last_seen_at,
         count(*) as record_count
     from identifiers
-    group by identifier_type, identifier_value, source
+    group by node_id, source
 ),
 
 identifier_stats as (
     select
-        identifier_type,
-        identifier_value,
+        node_id,
+        {{ tessera.any_value('identifier_type') }} as identifier_type,
+        {{ tessera.any_value('identifier_value') }} as identifier_value,
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at,
         sum(record_count) as record_count,
         count(*) as source_count,
         {{ dbt.listagg('source', "','", 'order by source') }} as sources
     from identifier_sources
-    group by identifier_type, identifier_value
+    group by node_id
 ),
 
 final as (
     select
-        cast(row_number() over (order by identifier_stats.identifier_type, identifier_stats.identifier_value)
-            as {{ dbt.type_bigint() }}) as node_id,
+        identifier_stats.node_id,
         identifier_stats.identifier_type,
         identifier_stats.identifier_value,
         {{ identity_key('identifier_stats.identifier_type', 'identifier_stats.identifier_value') }}

@@ -6,8 +6,8 @@
   carried by more records.
 
   Incremental: a record's customer depends on its identifiers, their current customers and, only when its
-  identifiers sit in several customers, their record counts. So a build re-resolves the records staged
-  since the last build, those carrying an identifier that changed customer since then (a history row after
+  identifiers sit in several customers, their record counts. So a build re-resolves the records whose
+  identifier rows were written since the last build (`_identified_at`), those carrying an identifier that changed customer since then (a history row after
   the newest `resolved_at` here) and those carrying an end of a dropped link (the only records whose
   identifiers can sit in several customers), and replaces them (delete+insert). A record that no longer
   resolves is kept with a NULL customer_id, stamped like the others, so the incremental timeline sees it
@@ -25,6 +25,8 @@
 -- depends_on: {{ ref('int_identity_assignment_history') }}
 -- depends_on: {{ ref('int_identity_edges_resolved') }}
 -- depends_on: {{ ref('int_identity_nodes') }}
+
+{%- set resolved_watermark = last_build_watermark('resolved_at') if is_incremental() else none %}
 
 with
 
@@ -57,26 +59,23 @@ dropped_link_ends as (
     select node_b as node_id from edges_resolved where not is_kept
 ),
 
-touched_identifiers as (
-    select identifier_type, identifier_value
+touched_nodes as (
+    select nodes.node_id
     from history
-    where assigned_at > {{ last_build_watermark('resolved_at') }}
+    inner join nodes on nodes.identifier_key = history.identifier_key
+    where history.assigned_at > {{ resolved_watermark }}
     union
-    select nodes.identifier_type, nodes.identifier_value
-    from dropped_link_ends
-    inner join nodes on nodes.node_id = dropped_link_ends.node_id
+    select node_id from dropped_link_ends
 ),
 
 affected_records as (
     select identifiers.source, identifiers.record_id
     from identifiers
-    inner join touched_identifiers
-        on touched_identifiers.identifier_type = identifiers.identifier_type
-        and touched_identifiers.identifier_value = identifiers.identifier_value
+    inner join touched_nodes on touched_nodes.node_id = identifiers.node_id
     union
     select source, record_id
     from identifiers
-    where _loaded_at >= {{ last_build_watermark() }}
+    where _identified_at > {{ resolved_watermark }}
 ),
 
 record_identifiers as (
@@ -113,8 +112,7 @@ record_candidates as (
     from record_identifiers
     {#- A left join in an incremental build: a record left with no customer must replace its old row. #}
     {{ 'left' if is_incremental() else 'inner' }} join current_assignments
-        on current_assignments.identifier_type = record_identifiers.identifier_type
-        and current_assignments.identifier_value = record_identifiers.identifier_value
+        on current_assignments.node_id = record_identifiers.node_id
 ),
 
 final as (

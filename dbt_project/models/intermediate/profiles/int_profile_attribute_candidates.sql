@@ -2,7 +2,20 @@
   Every value a source record offers for a golden-record attribute: one row per (customer, attribute,
   source record); Segment offers its identify calls (see segment_identifies). `observed_at` is when the
   source saw the value (the event, the order, the CRM record's creation), else the load time: never NULL.
+
+  Incremental, like the timeline: a record's values and customer can only change when int_record_resolutions
+  re-resolves it (every record staged again, every record an identity change touched), so a build reads
+  the records resolved after the newest `_resolved_at` here and replaces their rows (delete+insert). A
+  released record writes its rows with no customer; the post-hook deletes those and the rows of customers
+  that no longer exist. A full refresh gives the same rows (tests/profiles).
 -#}
+{{ config(
+    materialized=tessera.upsert_materialization(),
+    unique_key=['source', 'record_id'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ tessera.delete_orphaned_rows() if is_incremental() }}",
+) }}
 
 {%- set sources = [
     {'cte': 'segment_identifies', 'source': 'segment', 'record_id': 'message_id', 'observed_at': 'records.occurred_at',
@@ -34,10 +47,32 @@
 -#}
 -- depends_on: {{ ref('fct_customer_events') }}
 
+-- depends_on: {{ ref('int_identity_current_assignments') }}
+
 with
 
-segment_events as (
-    select * from {{ ref('stg_segment__events') }}
+{#-
+  The resolved records of each source that can offer a value, one CTE per source (a shared one would be
+  materialized whole). Incremental: those resolved since the last build, released ones (NULL customer)
+  included.
+-#}
+{%- set record_filter = ("resolved_at > " ~ last_build_watermark('_resolved_at')) if is_incremental()
+    else 'customer_id is not null' %}
+{%- for s in sources %}
+{{ s.source }}_record_customers as (
+    select record_id, customer_id, resolved_at
+    from {{ ref('int_record_resolutions') }}
+    where source = '{{ s.source }}'
+        and {{ record_filter }}
+),
+{% endfor %}
+
+{#-
+  Segment contributes identify calls only: the context traits of other calls repeat them on every event,
+  which would swamp most_frequent and cost a scan of every event row at scale.
+-#}
+segment_identifies as (
+    select * from {{ ref('stg_segment__events') }} where event_type = 'identify'
 ),
 
 shopify_orders as (
@@ -72,28 +107,6 @@ custom_records as (
     select * from {{ ref('stg_custom__records') }}
 ),
 
-
-
-{#-
-  Segment contributes identify calls only: the context traits of other calls repeat them on every event,
-  which would swamp most_frequent and cost a scan of every event row at scale.
--#}
-segment_identifies as (
-    select * from segment_events where event_type = 'identify'
-),
-
-{#-
-  The customer map of the records that can offer a value (every event's would be most of the map). Kept
-  small on purpose: the join below must fit the engine's memory at 20M events.
--#}
-record_customers as (
-    select source, record_id, customer_id from {{ ref('int_record_customers') }}
-    where source <> 'segment'
-    union all
-    select source, record_id, customer_id from {{ ref('int_record_customers') }}
-    where source = 'segment' and record_id in (select message_id from segment_identifies)
-),
-
 custom_keyed as (
     select
         {{ dbt.concat(['source_name', "':'", 'record_id']) }} as custom_record_id,
@@ -102,45 +115,43 @@ custom_keyed as (
 ),
 
 {#-
-  Values are unpivoted per source first and joined to their customers once, at the end: one join of every
-  candidate row instead of one per (source, attribute), and the customer map is read once.
+  Each source's records are joined to their customers once (in an incremental build that keeps only the
+  few resolved since), then unpivoted into one row per attribute value.
 -#}
 {% for s in sources %}
+{{ s.source }}_resolved as (
+    select
+        records.*,
+        record_customers.customer_id as resolved_customer_id,
+        record_customers.resolved_at as resolved_at
+    from {{ s.cte }} as records
+    inner join {{ s.source }}_record_customers as record_customers
+        on record_customers.record_id = cast(records.{{ s.record_id }} as {{ dbt.type_string() }})
+),
+
 {{ s.source }}_values as (
     {%- for attribute, column in s.attributes.items() %}
     select
+        records.resolved_customer_id as customer_id,
         '{{ attribute }}' as attribute,
         cast(records.{{ column }} as {{ dbt.type_string() }}) as value,
         '{{ s.source }}' as source,
         cast(records.{{ s.record_id }} as {{ dbt.type_string() }}) as record_id,
         cast(coalesce({{ s.observed_at }}, records._loaded_at) as {{ dbt.type_timestamp() }})
-            as observed_at
-    from {{ s.cte }} as records
+            as observed_at,
+        records.resolved_at as _resolved_at
+    from {{ s.source }}_resolved as records
     where records.{{ column }} is not null
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 {% endfor %}
 
-all_values as (
+final as (
     {%- for s in sources %}
     select * from {{ s.source }}_values
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
-),
-
-final as (
-    select
-        record_customers.customer_id,
-        all_values.attribute,
-        all_values.value,
-        all_values.source,
-        all_values.record_id,
-        all_values.observed_at
-    from all_values
-    inner join record_customers
-        on record_customers.source = all_values.source
-        and record_customers.record_id = all_values.record_id
 )
 
 select * from final

@@ -1,0 +1,108 @@
+{#-
+  The links each source record makes: one row per pair of identifiers it carries (node_a < node_b), kept
+  incrementally so a build only looks at the records written since. Placeholders are left in: the guard
+  lists are settings that may change between builds, so int_identity_edges and int_identity_aliases drop
+  the pairs touching an identifier blocked now (the pairs of the others are what is left).
+
+  Most linking records carry exactly two identifiers: their pair is (min, max) of one group-by, no
+  self-join. Only the few records with more are expanded pair by pair.
+
+  Incremental: reads the identifier rows int_identifiers_unioned wrote since the newest `_identified_at`
+  here and replaces those records' rows (delete+insert). A rewritten record with fewer than two
+  identifiers left gets one placeholder row (NULL nodes) so its old links are deleted; the post-hook drops
+  the placeholders, and any row older than the oldest identifier row (a record that left the identifier
+  table when it was rebuilt from scratch).
+-#}
+{{ config(
+    materialized=tessera.upsert_materialization(),
+    unique_key=['source', 'record_id'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ tessera.delete_stale_record_links() if is_incremental() }}",
+) }}
+
+with
+
+identifiers as (
+    select source, record_id, node_id, identifier_type, _identified_at
+    from {{ ref('int_identifiers_unioned') }}
+    {%- if is_incremental() %}
+    where _identified_at > {{ last_build_watermark('_identified_at') }}
+    {%- endif %}
+),
+
+records_sized as (
+    select
+        source,
+        record_id,
+        max(_identified_at) as _identified_at,
+        count(*) as node_count,
+        sum(case when identifier_type = 'user_id' then 1 else 0 end) as user_id_count,
+        min(node_id) as min_node_id,
+        max(node_id) as max_node_id
+    from identifiers
+    group by source, record_id
+),
+
+pair_links as (
+    select
+        source,
+        record_id,
+        min_node_id as node_a,
+        max_node_id as node_b,
+        user_id_count = 2 as is_user_id_pair,
+        _identified_at
+    from records_sized
+    where node_count = 2
+),
+
+wide_record_nodes as (
+    select identifiers.*
+    from identifiers
+    inner join records_sized
+        on records_sized.source = identifiers.source
+        and records_sized.record_id = identifiers.record_id
+    where records_sized.node_count > 2
+),
+
+wide_links as (
+    select
+        end_a.source,
+        end_a.record_id,
+        end_a.node_id as node_a,
+        end_b.node_id as node_b,
+        end_a.identifier_type = 'user_id' and end_b.identifier_type = 'user_id' as is_user_id_pair,
+        end_a._identified_at
+    from wide_record_nodes as end_a
+    inner join wide_record_nodes as end_b
+        on end_b.source = end_a.source
+        and end_b.record_id = end_a.record_id
+        and end_b.node_id > end_a.node_id
+),
+
+final as (
+    select source, record_id, node_a, node_b, is_user_id_pair, _identified_at from pair_links
+    union all
+    select source, record_id, node_a, node_b, is_user_id_pair, _identified_at from wide_links
+    {%- if is_incremental() %}
+    union all
+    {#- A rewritten record left without links: the placeholder deletes its old rows. #}
+    select
+        source,
+        record_id,
+        cast(null as {{ dbt.type_bigint() }}) as node_a,
+        cast(null as {{ dbt.type_bigint() }}) as node_b,
+        false as is_user_id_pair,
+        max(_identified_at) as _identified_at
+    from identifiers
+    where not exists (
+        select 1 from records_sized
+        where records_sized.source = identifiers.source
+            and records_sized.record_id = identifiers.record_id
+            and records_sized.node_count >= 2
+    )
+    group by source, record_id
+    {%- endif %}
+)
+
+select * from final
