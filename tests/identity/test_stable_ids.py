@@ -45,6 +45,11 @@ EDGES_BY_KEY = """
     inner join main.int_identity_nodes as end_b on end_b.node_id = edges.node_b
     order by all
 """
+#: The nodes by their stable key, less what differs between incremental and full builds.
+NODES_BY_KEY = "select * exclude (node_id, _updated_at) from main.int_identity_nodes order by all"
+
+
+S2_NEW_PHONE = "+1 415 555 0133"
 
 
 @pytest.fixture(scope="module")
@@ -98,11 +103,18 @@ def runs(new_warehouse) -> dict[str, Snapshot]:
     block_shared = {"identity_blocked_values": {"email": ["shared@mail.com"]}}
     warehouse.build(dbt_vars=block_shared, command="run")
     snapshots["blocked"] = _snapshot(warehouse)
+    # Run 8: S2's contact is updated with a new phone: no record carries the old one any more.
+    warehouse.insert(
+        "hubspot_contacts", [hubspot_contact("crm-s2", email="shared@mail.com", phone=S2_NEW_PHONE)]
+    )
+    warehouse.build(dbt_vars=block_shared, command="run")
+    snapshots["nodes_incremental"] = warehouse.query(NODES_BY_KEY)  # type: ignore[assignment]
     # Every build above after the first resolved records incrementally: a full refresh gives the same.
     records = "select * from main.int_record_customers order by all"
     snapshots["records_incremental"] = warehouse.query(records)  # type: ignore[assignment]
     warehouse.build(dbt_vars=block_shared, command="run", full_refresh=True)
     snapshots["records_full"] = warehouse.query(records)  # type: ignore[assignment]
+    snapshots["nodes_full"] = warehouse.query(NODES_BY_KEY)  # type: ignore[assignment]
     snapshots["warehouse"] = warehouse  # type: ignore[assignment]
     return snapshots
 
@@ -125,6 +137,14 @@ def test_identifiers_keep_their_node_id_between_incremental_builds(runs: dict[st
 def test_incremental_edges_equal_a_full_refresh(runs: dict[str, Snapshot]) -> None:
     incremental, full = runs["edges_incremental"], runs["edges_full"]
     assert len(incremental) >= 4  # type: ignore[arg-type]
+    assert incremental == full
+
+
+def test_incremental_nodes_equal_a_full_refresh(runs: dict[str, Snapshot]) -> None:
+    incremental, full = runs["nodes_incremental"], runs["nodes_full"]
+    keys = [row[2] for row in incremental]  # type: ignore[union-attr]
+    # The phone S2 gave up left the nodes; the new one came in.
+    assert "phone:+14155550122" not in keys and "phone:+14155550133" in keys
     assert incremental == full
 
 

@@ -11,6 +11,8 @@
     (they have replaced the old rows) and every row older than the oldest identifier row: when the
     identifier table was rebuilt from scratch this build re-read every record, so an older row belongs to
     a record that is gone.
+  - delete_placeholder_nodes (int_identity_nodes): delete the placeholders of nodes no record carries any
+    more (they have replaced the old rows).
 -#}
 {% macro release_records_of_gone_customers() -%}
     update {{ this }} as kept
@@ -31,6 +33,11 @@
     delete from {{ this }}
     where node_a is null
         or _identified_at < (select min(_identified_at) from {{ ref('int_identifiers_unioned') }})
+{%- endmacro %}
+
+
+{% macro delete_placeholder_nodes() -%}
+    delete from {{ this }} where identifier_key is null
 {%- endmacro %}
 
 

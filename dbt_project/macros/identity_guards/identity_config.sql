@@ -120,6 +120,13 @@
   {{ identity_case_map(type_column, identity_type_priority(), 99) }}
 {%- endmacro %}
 
+{#- A digest of the settings int_identity_nodes computes its columns from (type priorities, guard lists):
+    when it changes, an incremental build re-computes every node. -#}
+{% macro identity_node_settings_signature() -%}
+  {{- local_md5(tojson([identity_type_priority(), identity_blocked_values(), identity_blocked_patterns()],
+      sort_keys=true)) -}}
+{%- endmacro %}
+
 {#- Stable text key of an identifier, `type:value`. -#}
 {% macro identity_key(type_column, value_column) -%}
   {{ dbt.concat([type_column, "':'", value_column]) }}

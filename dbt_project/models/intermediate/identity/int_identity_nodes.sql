@@ -1,14 +1,61 @@
 {#-
   Every distinct identifier with its node id for the graph (given in int_identifiers_unioned; kept from
-  build to build, but the stable key, the one customers are tracked by, is identifier_key), with its first/last seen time, how many records and
-  sources carry it, and the placeholder rule that blocks it (NULL when it is usable).
+  build to build, but the stable key, the one customers are tracked by, is identifier_key), with its
+  first/last seen time, how many records and sources carry it, and the placeholder rule that blocks it
+  (NULL when it is usable).
+
+  Incremental (delete+insert on node_id): a node's row changes only when an identifier row carrying it is
+  written or deleted. Written rows are those stamped after the newest `_updated_at` here; a deleted one (a
+  rewritten record that no longer carries the identifier) shows as a record count that no longer matches,
+  counted on the integer column alone. Only those nodes are aggregated again. A node no record carries any
+  more gets a placeholder row (NULL identifier) that the post-hook deletes with the old one. A change of
+  the settings the columns come from (type priorities, guard lists) re-computes every node.
 -#}
+{{ config(
+    materialized=tessera.upsert_materialization(),
+    unique_key='node_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ tessera.delete_placeholder_nodes() if is_incremental() }}",
+) }}
 
 with
 
-identifiers as (
+all_identifiers as (
     select * from {{ ref('int_identifiers_unioned') }}
 ),
+
+{%- set settings_signature = identity_node_settings_signature() %}
+
+{% if is_incremental() %}
+
+node_counts as (
+    select node_id, count(*) as record_count from all_identifiers group by node_id
+),
+
+{#- Nodes carried by a row written since, whose rows were deleted (fewer, or none, left), or computed
+    under other settings. -#}
+touched_nodes as (
+    select node_id from all_identifiers where _identified_at > {{ last_build_watermark('_updated_at') }}
+    union
+    select kept.node_id
+    from {{ this }} as kept
+    left join node_counts on node_counts.node_id = kept.node_id
+    where node_counts.record_count is null or node_counts.record_count <> kept.record_count
+        or kept._settings_signature <> '{{ settings_signature }}'
+),
+
+identifiers as (
+    select * from all_identifiers where node_id in (select node_id from touched_nodes)
+),
+
+{% else %}
+
+identifiers as (
+    select * from all_identifiers
+),
+
+{% endif %}
 
 {#- One pass over the identifier rows (the bulk), grouped on the integer id: per source first, then rolled
     up per identifier. A node id names one identifier (the unique tests on identifier_key catch a slip). -#}
@@ -39,7 +86,7 @@ identifier_stats as (
     group by node_id
 ),
 
-final as (
+node_rows as (
     select
         identifier_stats.node_id,
         identifier_stats.identifier_type,
@@ -55,8 +102,30 @@ final as (
         {{ identity_blocked_rule('identifier_stats.identifier_type', 'identifier_stats.identifier_value') }}
             as blocked_rule,
         {{ identity_blocked_rule('identifier_stats.identifier_type', 'identifier_stats.identifier_value',
-            detail=true) }} as blocked_detail
+            detail=true) }} as blocked_detail,
+        '{{ settings_signature }}' as _settings_signature,
+        {{ identity_run_at() }} as _updated_at
     from identifier_stats
+),
+
+final as (
+    select * from node_rows
+    {%- if is_incremental() %}
+    union all
+    {#- A node no record carries any more: this row replaces its old one and the post-hook deletes it. #}
+    select
+        touched_nodes.node_id,
+        {%- for column in ['identifier_type', 'identifier_value', 'identifier_key', 'type_priority',
+            'first_seen_at', 'last_seen_at', 'record_count', 'source_count', 'sources', 'blocked_rule',
+            'blocked_detail'] %}
+        node_rows.{{ column }},
+        {%- endfor %}
+        '{{ settings_signature }}' as _settings_signature,
+        {{ identity_run_at() }} as _updated_at
+    from touched_nodes
+    left join node_rows on node_rows.node_id = touched_nodes.node_id
+    where node_rows.node_id is null
+    {%- endif %}
 )
 
 select * from final

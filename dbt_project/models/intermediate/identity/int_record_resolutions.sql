@@ -68,14 +68,12 @@ touched_nodes as (
     select node_id from dropped_link_ends
 ),
 
+{#- One pass over the identifier rows: those written since, or carrying a touched node. -#}
 affected_records as (
-    select identifiers.source, identifiers.record_id
-    from identifiers
-    inner join touched_nodes on touched_nodes.node_id = identifiers.node_id
-    union
-    select source, record_id
+    select distinct source, record_id
     from identifiers
     where _identified_at > {{ resolved_watermark }}
+        or node_id in (select node_id from touched_nodes)
 ),
 
 record_identifiers as (
