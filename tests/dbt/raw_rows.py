@@ -213,7 +213,7 @@ def _as_sent() -> dict[str, list[dict[str, Any]]]:
             "line_items": [{"id": 9001, "sku": "SKU-A", "quantity": 1, "price": "12.25"}],
             "_loaded_at": LOAD_2,
         },
-        # 1002: same updated_at twice, the later load wins.
+        # 1002: same updated_at twice, the later load wins (and its line is gone in the later version).
         {
             "id": "1002",
             "email": "carol@example.com",
@@ -221,7 +221,7 @@ def _as_sent() -> dict[str, list[dict[str, Any]]]:
             "updated_at": "2024-02-01T00:00:00Z",
             "total_price": "10",
             "financial_status": "pending",
-            "line_items": [],
+            "line_items": [{"id": 9101, "sku": "SKU-C", "quantity": 1, "price": "10.00"}],
         },
         {
             "id": "1002",

@@ -1,15 +1,26 @@
-{#- Rebuilt whole from the staged orders: cheap, and an order's lines change with the order. -#}
-{{ config(materialized='table') }}
-
 {#-
     One row per line item of the current version of each Shopify order. `order_line_id` is Shopify's
     line item id, or `<order_id>-<position>` when the export has none.
+
+    Incremental: an order's lines change with the order, so a build re-reads the orders staged since the
+    newest `_loaded_at` here and replaces their lines (delete+insert on order_id); the post-hook deletes
+    the lines left from an order's older version (one with more lines) or of an order no longer staged.
 -#}
+{{ config(
+    materialized=tessera.upsert_materialization(),
+    unique_key='order_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ tessera.delete_stale_order_lines() if is_incremental() }}",
+) }}
 
 with
 
 orders as (
     select * from {{ ref('stg_shopify__orders') }}
+    {%- if is_incremental() %}
+    where _loaded_at >= {{ last_build_watermark() }}
+    {%- endif %}
 ),
 
 line_items as (
