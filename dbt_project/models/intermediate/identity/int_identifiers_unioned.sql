@@ -92,9 +92,10 @@ custom_records as (
     select * from {{ ref('stg_custom__records') }} {{ since_last_build }}
 ),
 
-{#- An alias's previousId is usually an anonymous id; it is a user id when it is known as one. -#}
+{#- An alias's previousId is usually an anonymous id; it is a user id when it is known as one. Read from
+    the table, not `all_segment_events`: a CTE read twice is materialized whole (8% of this model at 100k). -#}
 segment_user_ids as (
-    select distinct user_id from all_segment_events where user_id is not null
+    select distinct user_id from {{ ref('stg_segment__events') }} where user_id is not null
 ),
 
 {#- A previousId equal to the event's own anonymous / user id adds nothing (and would repeat a pair). -#}

@@ -19,24 +19,23 @@
     post_hook="{{ tessera.delete_placeholder_nodes() if is_incremental() }}",
 ) }}
 
-with
-
-all_identifiers as (
-    select * from {{ ref('int_identifiers_unioned') }}
-),
-
 {%- set settings_signature = identity_node_settings_signature() %}
+{#- Each part reads the identifier rows itself: a CTE read twice is materialized whole (every column of
+    every row) by DuckDB, which cost more than the re-aggregation. -#}
+{%- set identifier_rows = ref('int_identifiers_unioned') %}
+
+with
 
 {% if is_incremental() %}
 
 node_counts as (
-    select node_id, count(*) as record_count from all_identifiers group by node_id
+    select node_id, count(*) as record_count from {{ identifier_rows }} group by node_id
 ),
 
 {#- Nodes carried by a row written since, whose rows were deleted (fewer, or none, left), or computed
     under other settings. -#}
 touched_nodes as (
-    select node_id from all_identifiers where _identified_at > {{ last_build_watermark('_updated_at') }}
+    select node_id from {{ identifier_rows }} where _identified_at > {{ last_build_watermark('_updated_at') }}
     union
     select kept.node_id
     from {{ this }} as kept
@@ -46,13 +45,13 @@ touched_nodes as (
 ),
 
 identifiers as (
-    select * from all_identifiers where node_id in (select node_id from touched_nodes)
+    select * from {{ identifier_rows }} where node_id in (select node_id from touched_nodes)
 ),
 
 {% else %}
 
 identifiers as (
-    select * from all_identifiers
+    select * from {{ identifier_rows }}
 ),
 
 {% endif %}
