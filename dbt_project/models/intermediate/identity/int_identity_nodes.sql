@@ -85,9 +85,11 @@ identifier_stats as (
     group by node_id
 ),
 
-node_rows as (
+{#- In an incremental build every touched node gets a row: a node no record carries any more comes out of
+    the left join with NULL columns, a placeholder that replaces its old row and the post-hook deletes. -#}
+final as (
     select
-        identifier_stats.node_id,
+        {{ 'touched_nodes' if is_incremental() else 'identifier_stats' }}.node_id,
         identifier_stats.identifier_type,
         identifier_stats.identifier_value,
         {{ identity_key('identifier_stats.identifier_type', 'identifier_stats.identifier_value') }}
@@ -104,26 +106,11 @@ node_rows as (
             detail=true) }} as blocked_detail,
         '{{ settings_signature }}' as _settings_signature,
         {{ identity_run_at() }} as _updated_at
-    from identifier_stats
-),
-
-final as (
-    select * from node_rows
     {%- if is_incremental() %}
-    union all
-    {#- A node no record carries any more: this row replaces its old one and the post-hook deletes it. #}
-    select
-        touched_nodes.node_id,
-        {%- for column in ['identifier_type', 'identifier_value', 'identifier_key', 'type_priority',
-            'first_seen_at', 'last_seen_at', 'record_count', 'source_count', 'sources', 'blocked_rule',
-            'blocked_detail'] %}
-        node_rows.{{ column }},
-        {%- endfor %}
-        '{{ settings_signature }}' as _settings_signature,
-        {{ identity_run_at() }} as _updated_at
     from touched_nodes
-    left join node_rows on node_rows.node_id = touched_nodes.node_id
-    where node_rows.node_id is null
+    left join identifier_stats on identifier_stats.node_id = touched_nodes.node_id
+    {%- else %}
+    from identifier_stats
     {%- endif %}
 )
 
