@@ -114,9 +114,8 @@ def load_stage(data_dir: Path, db_path: Path) -> tuple[StageResult, dict[str, in
 def dbt_stage(name: str, project_dir: Path, db_path: Path, target_path: Path) -> StageResult:
     """`dbt build` of one layer (see DBT_STAGES); raises StageFailed naming the first failing node."""
     args = ["build", *DBT_STAGES[name], "--indirect-selection", "buildable"]
-    args += ["--target-path", str(target_path)]
     with measured() as span:
-        result = run_dbt(args, project_dir=project_dir, db_path=db_path)
+        result = run_dbt(args, project_dir=project_dir, db_path=db_path, target_path=target_path)
     if not result.success:
         first = result.failures[0] if result.failures else None
         reason = f"{first.name}: {first.message}" if first else "see dbt_project/logs/dbt.log"

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.table import Table
 
 from cdp.console import CdpError, console, progress_bar
-from cdp.dbt_runner import DbtResult, NodeProgress, run_dbt
+from cdp.dbt_runner import DbtResult, NodeProgress, dbt_log_dir, run_dbt
 
 
 @dataclass
@@ -61,7 +61,7 @@ def build_project(
             first = result.failures[0]
             more = f" (and {len(result.failures) - 1} more)" if len(result.failures) > 1 else ""
             raise CdpError(f"dbt build failed in {first.name}{more}: {first.message}")
-        raise CdpError("dbt build failed; see dbt_project/logs/dbt.log")
+        raise CdpError(f"dbt build failed; see {dbt_log_dir(project_dir) / 'dbt.log'}")
     return outcome
 
 

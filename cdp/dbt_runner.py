@@ -2,7 +2,8 @@
 
 Running dbt through `dbtRunner` rather than a subprocess saves its start-up on every command and lets us
 follow node events for progress bars. dbt's own console output is silenced; its full log goes to
-`<project>/logs/dbt.log`.
+`<project>/logs/dbt.log`. dbt's `DBT_TARGET_PATH` and `DBT_LOG_PATH` move the artifacts and the log
+(relative paths are taken from the project folder), e.g. for two builds of one project at once.
 """
 
 from __future__ import annotations
@@ -66,6 +67,20 @@ def _env(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = old
 
 
+def dbt_target_dir(project_dir: Path) -> Path:
+    """Where dbt writes the project's artifacts: `$DBT_TARGET_PATH`, else `<project>/target`."""
+    return _project_path(project_dir, "DBT_TARGET_PATH", "target")
+
+
+def dbt_log_dir(project_dir: Path) -> Path:
+    """Where dbt writes the project's log: `$DBT_LOG_PATH`, else `<project>/logs`."""
+    return _project_path(project_dir, "DBT_LOG_PATH", "logs")
+
+
+def _project_path(project_dir: Path, variable: str, default: str) -> Path:
+    return Path(project_dir).resolve() / (os.environ.get(variable) or default)
+
+
 def dbt_env(db_path: Path, target: str = "duckdb", threads: int | None = None) -> dict[str, str]:
     """Environment variables `dbt_project/profiles.yml` reads."""
     if target not in TARGETS:
@@ -94,8 +109,8 @@ def run_dbt(
 ) -> DbtResult:
     """Invoke `dbt <args>` for the Tessera project and return per-status counts and failures.
 
-    `target_path` / `log_path` move dbt's artifacts and log out of the project (default: its `target/`
-    and `logs/`), for work that must not disturb the project's own (a scratch compile).
+    `target_path` / `log_path` move dbt's artifacts and log out of the project (default: `dbt_target_dir`
+    and `dbt_log_dir`), for work that must not disturb the project's own (a scratch compile).
 
     Raises CdpError when dbt cannot start at all (bad project, unreachable database, compile error).
     """
@@ -116,8 +131,8 @@ def run_dbt(
         *args,
         "--project-dir", str(project_dir),
         "--profiles-dir", str(project_dir),
-        "--log-path", str(log_path or project_dir / "logs"),
-        *(["--target-path", str(target_path)] if target_path else []),
+        "--log-path", str(log_path or dbt_log_dir(project_dir)),
+        "--target-path", str(target_path or dbt_target_dir(project_dir)),
         "--log-level", "none",
         "--log-level-file", "debug",
     ]  # fmt: skip

@@ -42,12 +42,20 @@ def print_profile(settings: Settings, identifier: str, *, show_pii: bool = False
     console.print(f"[bold]customer {view.customer_id}[/]  matched {view.matched_type} {matched}")
 
     identifiers = Table(title=f"identifiers ({len(view.identifiers)})", title_justify="left")
+    values = [
+        _shown(i.identifier_value, i.identifier_type in PERSONAL_IDENTIFIER_TYPES, show_pii)
+        for i in view.identifiers
+    ]
     for column in ("type", "value", "sources", "first seen", "last seen", "records"):
-        identifiers.add_column(column, justify="right" if column == "records" else "left")
-    for i in view.identifiers:
+        # A value is what the user came to read: on a narrow terminal the other columns wrap, it never does.
+        min_width = min(max(map(len, values), default=0), 60) if column == "value" else None
+        identifiers.add_column(
+            column, justify="right" if column == "records" else "left", min_width=min_width
+        )
+    for i, value in zip(view.identifiers, values, strict=True):
         identifiers.add_row(
             i.identifier_type,
-            _shown(i.identifier_value, i.identifier_type in PERSONAL_IDENTIFIER_TYPES, show_pii),
+            value,
             ", ".join(i.sources),
             f"{i.first_seen_at:%Y-%m-%d}" if i.first_seen_at else "",
             f"{i.last_seen_at:%Y-%m-%d}" if i.last_seen_at else "",

@@ -163,7 +163,9 @@ def compiled_manifest(project_dir: Path, select: str | None = None) -> ProjectMa
 
 def project_manifest(project_dir: Path) -> ProjectManifest:
     """The manifest of the last dbt run in the project (`target/manifest.json`), else a fresh compile."""
-    manifest_path = Path(project_dir) / "target" / "manifest.json"
+    from cdp.dbt_runner import dbt_target_dir
+
+    manifest_path = dbt_target_dir(project_dir) / "manifest.json"
     if manifest_path.exists():
         return read_manifest(manifest_path)
     return compiled_manifest(project_dir)

@@ -2,7 +2,9 @@
 
 The manifest goes to `dbt_project/target/dagster/`, apart from the `target/` that `cdp build` uses, so a
 parse for Dagster never races a CLI build over `partial_parse.msgpack`. It is (re)parsed at import when it
-is missing or older than a file of the project, and always under `dagster dev` (`prepare_if_dev`).
+is missing or older than a file of the project, and always under `dagster dev` (`prepare_if_dev`), under
+a file lock so two processes starting at once (a webserver and a daemon, two test workers) do not parse
+into the same folder together.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dagster_dbt import DbtProject
+from filelock import FileLock
 
 from cdp.settings import Settings
 
@@ -38,11 +41,14 @@ def tessera_dbt_project(project_dir: Path | None = None) -> DbtProject:
     """The Tessera dbt project, its manifest parsed now when missing or stale."""
     project_dir = (project_dir or Settings().dbt_project_dir).resolve()
     project = DbtProject(project_dir=project_dir, profiles_dir=project_dir, target_path=DBT_TARGET_PATH)
-    if not manifest_is_current(project):
-        # A fresh clone has no manifest: `dagster asset materialize` must work there with no build step.
-        project.preparer.prepare(project)
-    else:
-        project.prepare_if_dev()
+    lock_path = project_dir / DBT_TARGET_PATH.parent / "dagster.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(lock_path):
+        if not manifest_is_current(project):
+            # A fresh clone has no manifest: `dagster asset materialize` must work there with no build step.
+            project.preparer.prepare(project)
+        else:
+            project.prepare_if_dev()
     return project
 
 
