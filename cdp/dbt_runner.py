@@ -143,7 +143,9 @@ def run_dbt(
             if target == "duckdb":
                 _release_duckdb()
     if outcome.exception is not None:
-        raise CdpError(f"dbt could not run: {str(outcome.exception).strip().splitlines()[0]}")
+        # dbt's first line is the kind of error ("Parsing Error"); the next ones say what and where.
+        detail = " ".join(line.strip() for line in str(outcome.exception).strip().splitlines()[:4])
+        raise CdpError(f"dbt could not run: {detail}")
     return _summarise(outcome)
 
 

@@ -123,7 +123,7 @@ def test_esp_zendesk_nps(staged: StagedWarehouse) -> None:
 
 
 def test_consent_and_custom(staged: StagedWarehouse) -> None:
-    consent = rows(staged, "select * from main.stg_consent__events order by occurred_at, status")
+    consent = rows(staged, "select * from main.stg_consent__events order by occurred_at, status, purpose")
     assert [(r["email"], r["user_id"], r["purpose"], r["status"]) for r in consent] == [
         (None, "u-42", "analytics", "granted"),
         ("alice@example.com", None, "email_marketing", "granted"),  # sent twice, kept once

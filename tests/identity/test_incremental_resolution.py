@@ -1,9 +1,10 @@
-"""Per-record incremental resolution: `int_record_resolutions` and the timeline built on it re-resolve only
-what new data or an identity change touched, and end equal to a full refresh.
+"""Per-record incremental resolution: `int_record_resolutions` and the models built on it per record (the
+timeline, the attribute candidates, the consent changes) re-resolve only what new data or an identity
+change touched, and end equal to a full refresh.
 
-One warehouse lives through three builds (a first build; new data that identifies a visitor; a guard that
-blocks the only identifier of a store sale), then a full refresh of the two models is compared with the
-incremental result.
+One warehouse lives through three builds (a first build; new data that identifies a visitor who opts in
+to email; a guard that blocks the only identifier of a store sale, with a consent setting changed at the
+same time), then a full refresh of the models is compared with the incremental result.
 """
 
 from __future__ import annotations
@@ -13,13 +14,25 @@ from typing import Any
 import pytest
 from identity_warehouse import Warehouse, hubspot_contact, pos_sale, segment_event
 
-SELECT = "+fct_customer_events +int_profile_attribute_candidates"
-BLOCK_SHARED = {"identity_blocked_values": {"email": ["shared@mail.com"]}}
+SELECT = "+fct_customer_events +int_profile_attribute_candidates +int_consent_changes_unioned"
+# The third build also stops reading `unsubscribed` as a consent trait: every record's changes are re-derived.
+BLOCK_SHARED = {
+    "identity_blocked_values": {"email": ["shared@mail.com"]},
+    "consent_traits": {"email_opt_in": "email_marketing"},
+}
 RECORDS = "select source, record_id, customer_id, resolved_by from main.int_record_customers order by all"
 CANDIDATES = (
     "select customer_id, attribute, value, source, record_id from main.int_profile_attribute_candidates"
 )
 TIMELINE = "select event_id, customer_id, occurred_at, event_type from main.fct_customer_events order by all"
+CONSENT = (
+    "select consent_change_id, customer_id, purpose, status, source, record_id "
+    "from main.int_consent_changes_unioned order by all"
+)
+
+
+def _with_traits(event: dict[str, Any], **traits: Any) -> dict[str, Any]:
+    return {**event, "traits": {**(event["traits"] or {}), **traits}}
 
 
 def _stamps(warehouse: Warehouse) -> dict[tuple[str, str], Any]:
@@ -44,31 +57,47 @@ def builds(new_warehouse) -> dict[str, Any]:
         [
             segment_event("v-1", "page", anonymous_id="anon-v", timestamp="2024-02-01T00:00:00Z"),
             segment_event("v-2", "page", anonymous_id="anon-v", timestamp="2024-02-02T00:00:00Z"),
-            segment_event("c-1", "identify", user_id="u-c", email="c@mail.com"),
+            _with_traits(
+                segment_event("c-1", "identify", user_id="u-c", email="c@mail.com"), unsubscribed="true"
+            ),
         ],
     )
     warehouse.build(command="run", select=SELECT)
-    first = {"stamps": _stamps(warehouse), "records": warehouse.query(RECORDS)}
+    first = {
+        "stamps": _stamps(warehouse),
+        "records": warehouse.query(RECORDS),
+        "consent": warehouse.query(CONSENT),
+    }
     # New data: the visitor identifies as crm-a's email, and a new sale of crm-a.
     warehouse.insert(
         "segment_events",
-        [segment_event("v-3", "identify", anonymous_id="anon-v", email="a@mail.com")],
+        [
+            _with_traits(
+                segment_event("v-3", "identify", anonymous_id="anon-v", email="a@mail.com"), email_opt_in=True
+            )
+        ],
     )
     warehouse.insert("pos_sales", [pos_sale("T2", email="a@mail.com")])
     warehouse.build(command="run", select=SELECT)
-    second = {"stamps": _stamps(warehouse), "records": warehouse.query(RECORDS)}
+    second = {
+        "stamps": _stamps(warehouse),
+        "records": warehouse.query(RECORDS),
+        "consent": warehouse.query(CONSENT),
+    }
     # The shared email is blocked: the sale T1 no longer resolves; crm-b lives on through its phone.
     warehouse.build(dbt_vars=BLOCK_SHARED, command="run", select=SELECT)
     third = {
         "records": warehouse.query(RECORDS),
         "timeline": warehouse.query(TIMELINE),
         "candidates": sorted(warehouse.query(CANDIDATES)),
+        "consent": warehouse.query(CONSENT),
     }
     warehouse.build(dbt_vars=BLOCK_SHARED, command="run", select=SELECT, full_refresh=True)
     full = {
         "records": warehouse.query(RECORDS),
         "timeline": warehouse.query(TIMELINE),
         "candidates": sorted(warehouse.query(CANDIDATES)),
+        "consent": warehouse.query(CONSENT),
     }
     return {"warehouse": warehouse, "first": first, "second": second, "third": third, "full": full}
 
@@ -104,3 +133,18 @@ def test_incremental_records_and_timeline_equal_a_full_refresh(builds: dict[str,
     assert builds["third"]["records"] == builds["full"]["records"]
     assert builds["third"]["timeline"] == builds["full"]["timeline"]
     assert builds["third"]["candidates"] == builds["full"]["candidates"]
+
+
+def test_consent_changes_follow_new_records_and_changed_settings(builds: dict[str, Any]) -> None:
+    def changes(stage: str) -> set[tuple[str, str, str]]:
+        return {
+            (record_id, purpose, status) for _, _, purpose, status, _, record_id in builds[stage]["consent"]
+        }
+
+    assert changes("first") == {("c-1", "email_marketing", "revoked")}
+    assert changes("second") == {("c-1", "email_marketing", "revoked"), ("v-3", "email_marketing", "granted")}
+    # `unsubscribed` no longer counts: c-1's row goes although nothing about the record changed.
+    assert changes("third") == {("v-3", "email_marketing", "granted")}
+    customers = {record_id: customer for source, record_id, customer, _ in builds["third"]["records"]}
+    assert {row[1] for row in builds["third"]["consent"]} == {customers["v-3"]}
+    assert builds["third"]["consent"] == builds["full"]["consent"]

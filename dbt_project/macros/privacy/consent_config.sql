@@ -65,3 +65,10 @@
 {% macro consent_in_list(values) -%}
   ({%- for value in values -%}'{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}{%- endfor -%})
 {%- endmacro %}
+
+{#- A digest of the settings int_consent_changes_unioned derives its rows from: when it changes, an
+    incremental build re-derives every record's changes instead of only the re-resolved ones. -#}
+{% macro consent_settings_signature() -%}
+  {{- local_md5(tojson([consent_purposes(), consent_esp_revocations(), consent_hard_bounce_events(),
+      consent_traits(), consent_crm_marketing_status()], sort_keys=true)) -}}
+{%- endmacro %}

@@ -1,3 +1,11 @@
+{{ config(
+    materialized=tessera.upsert_materialization(),
+    unique_key=['source', 'record_id'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ tessera.delete_orphaned_rows() if is_incremental() }}",
+) }}
+
 {#-
   Every consent signal, resolved to its customer: one row per (source record, purpose).
   - consent events (`consent/`), as recorded;
@@ -6,7 +14,17 @@
   - the CRM's marketing status (`int_consent_crm_statuses`);
   - Segment `identify` traits that carry consent (`consent_traits()`).
   Records that resolve to no customer are left out: consent is kept per customer.
+
+  Incremental, per record like the timeline: a record's changes depend only on its staged row and its
+  customer, and int_record_resolutions re-resolves (and stamps) every record staged again or touched by an
+  identity change. So a build derives the changes of the records resolved after the newest `_resolved_at`
+  here (every record when the consent settings changed: `_settings_signature`) and replaces all the rows of
+  each such record; a record that now yields no change (a CRM status removed) or no customer writes one
+  row with a NULL customer, which the post-hook deletes with the rows of customers that no longer exist.
+  A full refresh gives the same rows (tests/privacy/test_consent_incremental.py).
 -#}
+
+-- depends_on: {{ ref('int_identity_current_assignments') }}
 
 {%- set purposes = consent_purposes() -%}
 {%- set esp_revocations = consent_esp_revocations() -%}
@@ -14,6 +32,21 @@
 {%- set traits = consent_traits() -%}
 {%- set granted_values = "('true', 'yes', 'granted', 'opted_in', 'opt_in', '1')" -%}
 {%- set revoked_values = "('false', 'no', 'revoked', 'opted_out', 'opt_out', '0')" -%}
+{%- set settings_signature = consent_settings_signature() -%}
+{%- set sources = ['consent', 'esp', 'hubspot', 'segment'] -%}
+{%- if is_incremental() %}
+{%- if kept_table_has_column('_settings_signature') %}
+{%- set record_filter -%}
+    (resolved_at > {{ last_build_watermark('_resolved_at') }}
+        or exists (select 1 from {{ this }} where _settings_signature <> '{{ settings_signature }}'))
+{%- endset %}
+{%- else %}
+{#- Kept by a version that rebuilt this table whole (no stamps yet): derive every record once. #}
+{%- set record_filter = 'true' %}
+{%- endif %}
+{%- else %}
+{%- set record_filter = 'customer_id is not null' %}
+{%- endif %}
 
 with
 
@@ -33,8 +66,19 @@ crm_statuses as (
     select * from {{ ref('int_consent_crm_statuses') }}
 ),
 
-record_customers as (
-    select * from {{ ref('int_record_customers') }}
+{#- The records to derive, one CTE per source so each staged table is semi-joined to its own records
+    only; `resolved_records` (all four, read apart) attaches the customer. -#}
+{%- for source_name in sources %}
+{{ source_name }}_records as (
+    select record_id
+    from {{ ref('int_record_resolutions') }}
+    where source = '{{ source_name }}' and {{ record_filter }}
+),
+{% endfor %}
+resolved_records as (
+    select source, record_id, customer_id, resolved_at
+    from {{ ref('int_record_resolutions') }}
+    where source in {{ consent_in_list(sources) }} and {{ record_filter }}
 ),
 
 recorded_changes as (
@@ -46,7 +90,8 @@ recorded_changes as (
         occurred_at,
         coalesce(consent_source, 'consent_event') as consent_source
     from consent_events
-    where purpose is not null and status in ('granted', 'revoked') and occurred_at is not null
+    where consent_event_id in (select record_id from consent_records)
+        and purpose is not null and status in ('granted', 'revoked') and occurred_at is not null
 ),
 
 esp_changes as (
@@ -63,7 +108,8 @@ esp_changes as (
             else 'esp_hard_bounce'
         end as consent_source
     from esp_events
-    where occurred_at is not null
+    where esp_event_id in (select record_id from esp_records)
+        and occurred_at is not null
         and (
             event_type in {{ consent_in_list(esp_revocations.keys() | list) }}
             or event_type in {{ consent_in_list(hard_bounces) }}
@@ -79,6 +125,7 @@ crm_changes as (
         occurred_at,
         'crm_marketing_status' as consent_source
     from crm_statuses
+    where crm_id in (select record_id from hubspot_records)
 ),
 
 identify_traits as (
@@ -89,7 +136,8 @@ identify_traits as (
         lower({{ clean_text(json_extract_text('traits', path.split('.'))) }}) as trait_{{ loop.index }}
         {%- endfor %}
     from segment_events
-    where event_type = 'identify' and traits is not null and occurred_at is not null
+    where message_id in (select record_id from segment_records)
+        and event_type = 'identify' and traits is not null and occurred_at is not null
 ),
 
 trait_changes as (
@@ -132,23 +180,39 @@ ranked_changes as (
     where purpose in {{ consent_in_list(purposes) }}
 ),
 
+{% if is_incremental() %}
+kept_records as (
+    select distinct source, record_id from {{ this }}
+),
+
+{% endif %}
+{#- A record with no change left (or no customer) keeps one row, customer NULL: it replaces the old rows. -#}
 final as (
     select
         {{ dbt.hash(dbt.concat([
             'ranked_changes.source', "'|'", 'ranked_changes.record_id', "'|'", 'ranked_changes.purpose'
         ])) }} as consent_change_id,
-        record_customers.customer_id,
+        case when ranked_changes.record_id is not null then resolved_records.customer_id end as customer_id,
         ranked_changes.purpose,
         ranked_changes.status,
         ranked_changes.occurred_at,
         ranked_changes.consent_source,
-        ranked_changes.source,
-        ranked_changes.record_id
-    from ranked_changes
-    inner join record_customers
-        on record_customers.source = ranked_changes.source
-        and record_customers.record_id = ranked_changes.record_id
-    where ranked_changes.duplicate_rank = 1
+        resolved_records.source,
+        resolved_records.record_id,
+        resolved_records.resolved_at as _resolved_at,
+        '{{ settings_signature }}' as _settings_signature
+    from resolved_records
+    {{ 'left' if is_incremental() else 'inner' }} join ranked_changes
+        on ranked_changes.source = resolved_records.source
+        and ranked_changes.record_id = resolved_records.record_id
+        and ranked_changes.duplicate_rank = 1
+    {%- if is_incremental() %}
+    {#- A record without a change needs its placeholder only when it has rows to replace. #}
+    left join kept_records
+        on kept_records.source = resolved_records.source
+        and kept_records.record_id = resolved_records.record_id
+    where ranked_changes.record_id is not null or kept_records.record_id is not null
+    {%- endif %}
 )
 
 select * from final
