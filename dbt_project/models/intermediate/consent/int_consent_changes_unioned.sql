@@ -21,7 +21,7 @@
   here (every record when the consent settings changed: `_settings_signature`) and replaces all the rows of
   each such record; a record that now yields no change (a CRM status removed) or no customer writes one
   row with a NULL customer, which the post-hook deletes with the rows of customers that no longer exist.
-  A full refresh gives the same rows (tests/privacy/test_consent_incremental.py).
+  A full refresh gives the same rows (tests/identity/test_incremental_resolution.py).
 -#}
 
 -- depends_on: {{ ref('int_identity_current_assignments') }}
