@@ -35,13 +35,25 @@ def _settings(
 
 
 @app.command()
-def load(db: DbOption = None, data_dir: DataDirOption = None, target: TargetOption = "duckdb") -> None:
+def load(
+    db: DbOption = None,
+    data_dir: DataDirOption = None,
+    target: TargetOption = "duckdb",
+    rehash: Annotated[
+        bool,
+        typer.Option(
+            "--rehash",
+            help="Hash every file to spot changed content, even when its size and modification time "
+            "match the manifest",
+        ),
+    ] = False,
+) -> None:
     """Land raw files into the DuckDB `raw` schema (already-loaded files are skipped), then onto --target."""
     from cdp.loading import load_inputs, print_load_report
 
     settings = _settings(db, data_dir)
     try:
-        report = load_inputs(settings, target)
+        report = load_inputs(settings, target, rehash=rehash)
     except CdpError as exc:
         raise fail(str(exc)) from exc
     print_load_report(report)

@@ -13,8 +13,11 @@ if TYPE_CHECKING:
     from ingest.report import LoadReport
 
 
-def load_inputs(settings: Settings, target: str = "duckdb") -> LoadReport:
-    """Load the input folder into the warehouse; CdpError for a missing folder or an unusable database."""
+def load_inputs(settings: Settings, target: str = "duckdb", *, rehash: bool = False) -> LoadReport:
+    """Load the input folder into the warehouse; CdpError for a missing folder or an unusable database.
+
+    `rehash`: hash every file, even those whose size and modification time match the manifest.
+    """
     import duckdb
 
     from ingest import load_folder
@@ -32,7 +35,7 @@ def load_inputs(settings: Settings, target: str = "duckdb") -> LoadReport:
                 progress.update(task, detail=event.file.file_path)
 
         try:
-            report = load_folder(settings.data_dir, settings.db_path, progress=on_event)
+            report = load_folder(settings.data_dir, settings.db_path, progress=on_event, rehash=rehash)
         except duckdb.Error as exc:
             first_line = str(exc).strip().splitlines()[0]
             raise CdpError(f"cannot use warehouse {settings.db_path}: {first_line}") from exc

@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Literal
 
 import duckdb
@@ -19,7 +20,7 @@ import duckdb
 from ingest import manifest, quarantine
 from ingest.checks import Check
 from ingest.errors import FileRejected
-from ingest.files import DataFile, sha256_of, sniff
+from ingest.files import DataFile, file_stamp, sha256_of, sniff
 from ingest.readers import ROWS, ReadResult, drop_rows
 from ingest.report import FileResult
 from ingest.schema import RawTable
@@ -107,9 +108,17 @@ class SourceLoader(ABC):
         """True for files that belong to the folder but are not data (e.g. a custom source's mapping)."""
         return False
 
+    def identity_paths(self, file: DataFile) -> tuple[Path, ...]:
+        """The files whose bytes make up this file's identity: the file itself (and a custom mapping)."""
+        return (file.path,)
+
     def file_identity(self, file: DataFile) -> str:
         """The sha256 that identifies this version of the file in the manifest."""
-        return sha256_of(file.path)
+        return sha256_of(*self.identity_paths(file))
+
+    def file_stamp(self, file: DataFile) -> str | None:
+        """Size and modification time of the identity paths (`ingest.files.file_stamp`)."""
+        return file_stamp(*self.identity_paths(file))
 
     def prepare(self, file: DataFile) -> None:  # noqa: B027 - an optional hook, a no-op by default
         """Raise `FileRejected` before reading when the file cannot be loaded (e.g. no mapping)."""

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 _CHUNK = 1 << 20
 _SNIFF_BYTES = 1 << 16
+#: A file modified less than this long ago may change again within one tick of the file system's clock
+#: (a few milliseconds on Linux) without its modification time moving, so its stamp is not trusted yet.
+_SETTLED_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,9 @@ class DataFile:
     path: Path
     rel_path: str  # posix path relative to the data folder, as stored in `_file` and the manifest
     size_bytes: int
+    #: `file_stamp` of the paths that make up the file's identity, taken before hashing (None: not taken,
+    #: or modified too recently to be trusted); recorded in the manifest beside the sha256.
+    stamp: str | None = None
 
     @property
     def is_gzip(self) -> bool:
@@ -64,6 +71,20 @@ def sha256_of(*paths: Path) -> str:
             while chunk := handle.read(_CHUNK):
                 digest.update(chunk)
     return digest.hexdigest()
+
+
+def file_stamp(*paths: Path) -> str | None:
+    """`size:mtime_ns` of each of `paths` (`;`-joined), or None when one was modified in the last 2 s.
+
+    A load skips a file whose stamp matches one the manifest recorded for a final version of the same path,
+    without reading it: hashing every file again would read the whole data folder on every load. A file
+    changed in place keeping its size and modification time (`touch -r` after an edit) is only caught by
+    `cdp load --rehash`.
+    """
+    stats = [path.stat() for path in paths]
+    if any(stat.st_mtime > time.time() - _SETTLED_S for stat in stats):
+        return None
+    return ";".join(f"{stat.st_size}:{stat.st_mtime_ns}" for stat in stats)
 
 
 @dataclass(frozen=True)

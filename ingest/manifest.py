@@ -2,6 +2,9 @@
 
 A file's identity is (path relative to the data folder, sha256). All three statuses are final: the same
 content at the same path is skipped on later loads; changed content is a new version and loads again.
+`file_stamp` (size and modification time, `ingest.files.file_stamp`) lets a load skip a file it has seen
+without hashing it again; NULL when the file was too fresh to trust it (or loaded by an older version). A
+version found again by its hash under a new stamp (touched) gets that stamp, its latest.
 
 Counts: `rows_read = rows_landed + rows_quarantined` always. Blank lines are not rows. A file quarantined
 whole (one `raw._quarantine` row with `row_number` NULL) counts the records it was found to hold as read and
@@ -10,6 +13,7 @@ quarantined (e.g. a CSV missing a required column), or 0 when it could not be re
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
@@ -21,27 +25,55 @@ from ingest.schema import MANIFEST_TABLE
 FINAL_STATUSES = ("loaded", "empty", "quarantined")
 
 
-def is_already_loaded(con: duckdb.DuckDBPyConnection, rel_path: str, sha256: str) -> bool:
-    """True when this exact version of the file is in the manifest with a final status."""
-    row = con.execute(
-        f"select 1 from {MANIFEST_TABLE.qualified_name} where file_path = ? and sha256 = ? "
-        "and status in ('loaded', 'empty', 'quarantined') limit 1",
-        [rel_path, sha256],
-    ).fetchone()
-    return row is not None
+@dataclass
+class KnownVersions:
+    """The file versions the manifest holds with a final status, by content and by stamp."""
+
+    #: (file_path, sha256): the content of each path already loaded.
+    versions: set[tuple[str, str]] = field(default_factory=set)
+    #: (file_path, file_stamp) of the same rows, where a stamp was recorded.
+    stamps: set[tuple[str, str]] = field(default_factory=set)
 
 
-def final_versions(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
-    """Every (file_path, sha256) with a final status: the versions `is_already_loaded` is True for.
+def final_versions(con: duckdb.DuckDBPyConnection) -> KnownVersions:
+    """Every file version with a final status (see `KnownVersions`).
 
     A load reads this once and checks its files against it, so it runs no query of the warehouse while
     another of its connections commits.
     """
     rows = con.execute(
-        f"select distinct file_path, sha256 from {MANIFEST_TABLE.qualified_name} "
+        f"select distinct file_path, sha256, file_stamp from {MANIFEST_TABLE.qualified_name} "
         "where status in ('loaded', 'empty', 'quarantined')"
     ).fetchall()
-    return {(path, sha256) for path, sha256 in rows}
+    known = KnownVersions()
+    for path, sha256, stamp in rows:
+        known.versions.add((path, sha256))
+        if stamp is not None:
+            known.stamps.add((path, stamp))
+    return known
+
+
+@dataclass(frozen=True)
+class Restamp:
+    """A final version found again by its sha256 under a stamp the manifest does not have yet."""
+
+    file_path: str
+    sha256: str
+    file_stamp: str
+
+
+def restamp(con: duckdb.DuckDBPyConnection, restamps: list[Restamp]) -> None:
+    """Record each version's latest stamp (a touched file, or one loaded before stamps existed)."""
+    if not restamps:
+        return
+    with con.cursor() as cur:
+        cur.begin()
+        cur.executemany(
+            f"update {MANIFEST_TABLE.qualified_name} set file_stamp = ? where file_path = ? and sha256 = ? "
+            "and status in ('loaded', 'empty', 'quarantined')",
+            [[r.file_stamp, r.file_path, r.sha256] for r in restamps],
+        )
+        cur.commit()
 
 
 def record_file(
@@ -56,13 +88,14 @@ def record_file(
     """Insert the manifest row for `result` (call inside the file's transaction)."""
     con.execute(
         f"insert into {MANIFEST_TABLE.qualified_name} "
-        "(file_path, source, size_bytes, sha256, load_id, loaded_at, status, rows_read, rows_landed, "
-        "rows_quarantined, message) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "(file_path, source, size_bytes, sha256, file_stamp, load_id, loaded_at, status, rows_read, "
+        "rows_landed, rows_quarantined, message) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             file.rel_path,
             file.source,
             file.size_bytes,
             sha256,
+            file.stamp,
             load_id,
             loaded_at,
             result.status,

@@ -5,7 +5,8 @@ temp tables and checks every row; `land_file` inserts the rows, the quarantine a
 transaction and commits, which is mostly DuckDB compressing the new rows. DuckDB runs each half of a file
 on one core (a file's rows fit in one row group, DuckDB's unit of parallel work), so a worker thread
 prepares file N+1 on a second connection while the caller's thread lands file N (and hashes the files
-ahead, skipping the versions the manifest already has). Landing, committing and reporting stay strictly in
+ahead, skipping the versions the manifest already has: by stamp, size and modification time, without
+reading the file, else by sha256). Landing, committing and reporting stay strictly in
 file order, one transaction per file: a load killed at any point leaves exactly what a one-file-at-a-time
 load would.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import duckdb
@@ -49,14 +50,21 @@ class _Job:
 
 
 def load_files(
-    con: duckdb.DuckDBPyConnection, work: Sequence[tuple[SourceLoader, DataFile]], *, load_id: str
+    con: duckdb.DuckDBPyConnection,
+    work: Sequence[tuple[SourceLoader, DataFile]],
+    *,
+    load_id: str,
+    rehash: bool = False,
 ) -> Iterator[Landed]:
     """Load `work` in order, yielding each file's outcome as soon as it is committed (or skipped).
 
-    Files whose (path, sha256) the manifest already holds are skipped; an unreadable file is skipped with
-    a warning. `con` is only read (the manifest); the files load on connections of the same database.
+    Files whose (path, stamp) or (path, sha256) the manifest already holds are skipped (`rehash`: only by
+    sha256, hashing every file); an unreadable file is skipped with a warning. The files load on
+    connections of the same database; `con` reads the manifest and, once every file is done, records the
+    stamps of the files found loaded by their hash only, so the next load need not hash them.
     """
     known = manifest.final_versions(con)
+    restamps: list[manifest.Restamp] = []
     connections = [con.cursor() for _ in range(_CONNECTIONS)]
     free = deque(connections)
     queue: deque[_Job] = deque()
@@ -68,10 +76,11 @@ def load_files(
                 # Files are hashed here, on the landing side, which has the lighter share of the work.
                 while todo and free:
                     loader, file = todo.popleft()
-                    identity = _identify(loader, file, known)
+                    identity = _identify(loader, file, known, restamps, rehash=rehash)
                     if isinstance(identity, Landed):
                         queue.append(_Job(loader, file, done=identity))
                         continue
+                    file, identity = identity
                     job_con = free.popleft()
                     loaded_at = datetime.now(UTC).replace(tzinfo=None)
                     future = worker.submit(
@@ -88,6 +97,7 @@ def load_files(
                         free.append(job.con)
                     enqueue()
                     yield landed
+                manifest.restamp(con, restamps)
             except BaseException:
                 for job in queue:
                     if job.future is not None and job.con is not None:
@@ -99,16 +109,37 @@ def load_files(
             connection.close()
 
 
-def _identify(loader: SourceLoader, file: DataFile, known: set[tuple[str, str]]) -> str | Landed:
-    """The file's sha256, or its outcome when it is not to be loaded (unreadable, or already loaded)."""
+def _identify(
+    loader: SourceLoader,
+    file: DataFile,
+    known: manifest.KnownVersions,
+    restamps: list[manifest.Restamp],
+    *,
+    rehash: bool,
+) -> tuple[DataFile, str] | Landed:
+    """The file with its stamp and its sha256, or its outcome when it is not to be loaded.
+
+    The stamp is taken before the hash: a file that changes in between is recorded with the older stamp,
+    which the next load does not match, so it hashes the file again. A file found loaded by its hash but not
+    by its stamp (touched, or loaded before stamps existed) goes to `restamps`.
+    """
     try:
+        file = replace(file, stamp=loader.file_stamp(file))
+        if not rehash and file.stamp is not None and (file.rel_path, file.stamp) in known.stamps:
+            return _already_loaded(loader, file)
         sha256 = loader.file_identity(file)
     except OSError as exc:  # vanished or unreadable since discovery: nothing to record, but say so
         result = FileResult(loader.source, file.rel_path, "skipped", message=f"cannot read ({exc})")
         return Landed(result, [f"{file.rel_path}: cannot read, skipped ({exc})"])
-    if (file.rel_path, sha256) in known:
-        return Landed(FileResult(loader.source, file.rel_path, "skipped", message="already loaded"))
-    return sha256
+    if (file.rel_path, sha256) in known.versions:
+        if file.stamp is not None:
+            restamps.append(manifest.Restamp(file.rel_path, sha256, file.stamp))
+        return _already_loaded(loader, file)
+    return file, sha256
+
+
+def _already_loaded(loader: SourceLoader, file: DataFile) -> Landed:
+    return Landed(FileResult(loader.source, file.rel_path, "skipped", message="already loaded"))
 
 
 def _land(job: _Job) -> Landed:

@@ -1,8 +1,8 @@
 """Entry points: load a data folder (or one source folder of it) into the DuckDB `raw` schema.
 
-Each file is hashed, skipped when that version is already in the manifest, else loaded in its own
-transaction (rows, quarantine rows and manifest row commit together), so a load killed at any point and run
-again leaves no partial file and no duplicate rows.
+Each file is skipped when that version is already in the manifest (same size and modification time, else
+same sha256), else loaded in its own transaction (rows, quarantine rows and manifest row commit together),
+so a load killed at any point and run again leaves no partial file and no duplicate rows.
 """
 
 from __future__ import annotations
@@ -39,16 +39,18 @@ def load_folder(
     *,
     sources: Sequence[str] | None = None,
     progress: ProgressCallback | None = None,
+    rehash: bool = False,
 ) -> LoadReport:
     """Load every source folder of `data_dir` (or only `sources`) into `db_path`; return what happened.
 
     Raises FileNotFoundError when `data_dir` does not exist and ValueError for an unknown source name; bad
-    files never raise, they are quarantined and reported.
+    files never raise, they are quarantined and reported. `rehash` hashes every file, even one whose size
+    and modification time match the manifest.
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with connect(db_path) as con:
-        return load_into(con, Path(data_dir), sources=sources, progress=progress)
+        return load_into(con, Path(data_dir), sources=sources, progress=progress, rehash=rehash)
 
 
 def load_source(
@@ -76,6 +78,7 @@ def load_into(
     sources: Sequence[str] | None = None,
     progress: ProgressCallback | None = None,
     load_id: str | None = None,
+    rehash: bool = False,
 ) -> LoadReport:
     """`load_folder` on an open connection (for callers that manage their own connection)."""
     if not data_dir.is_dir():
@@ -92,7 +95,7 @@ def load_into(
     work = _discover(data_dir, loaders, report, report_unknown=sources is None)
     if progress:
         progress(LoadEvent(report.load_id, len(work), 0))
-    for done, landed in enumerate(load_files(con, work, load_id=report.load_id), start=1):
+    for done, landed in enumerate(load_files(con, work, load_id=report.load_id, rehash=rehash), start=1):
         report.warnings += landed.warnings
         report.add(landed.result)
         if progress:

@@ -160,6 +160,7 @@ MANIFEST_TABLE = RawTable(
         "source": "VARCHAR",
         "size_bytes": "BIGINT",
         "sha256": "VARCHAR",
+        "file_stamp": "VARCHAR",
         "load_id": "VARCHAR",
         "loaded_at": "TIMESTAMP",
         "status": "VARCHAR",
@@ -214,3 +215,5 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f'alter table {table.qualified_name} add column if not exists "{name}" {sql_type}')
     for table in (MANIFEST_TABLE, QUARANTINE_TABLE):
         con.execute(_create_sql(table, table.columns))
+        for name, sql_type in table.columns.items():
+            con.execute(f'alter table {table.qualified_name} add column if not exists "{name}" {sql_type}')

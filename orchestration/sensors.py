@@ -1,9 +1,10 @@
 """Sensors: new input files trigger load + build; failed runs are recorded.
 
 The file sensor compares the data folder with the loader's manifest (`raw._manifest`, identity
-`(file_path, sha256)`, the same identity the loaders use), so a touched but unchanged file does not fire and
-a rewritten file does. Files already requested are kept in the cursor until the manifest has them, so a
-queued run is not requested twice.
+`(file_path, sha256)`, the same identity the loaders use, and like them it skips hashing a file whose size
+and modification time match), so a touched but unchanged file does not fire and a rewritten file does.
+Files already requested are kept in the cursor until the manifest has them, so a queued run is not
+requested twice.
 """
 
 import hashlib
@@ -25,6 +26,7 @@ from dagster import (
     sensor,
 )
 
+from ingest import manifest
 from ingest.files import DataFile, files_under, is_hidden
 from ingest.schema import MANIFEST_TABLE
 from ingest.sources import LOADERS
@@ -54,8 +56,12 @@ class WarehouseBusy(RuntimeError):
     """The DuckDB file is locked by a writer (a run is loading or building)."""
 
 
-def input_files(data_dir: Path) -> list[InputFile]:
-    """Every file the loaders would pick up in `data_dir`, with its manifest identity."""
+def unloaded_files(data_dir: Path, db_path: Path) -> list[InputFile]:
+    """Every file the loaders would pick up in `data_dir` whose exact version the manifest lacks.
+
+    Like a load, a file whose size and modification time match a manifest row of its path is not hashed.
+    """
+    known = _known_versions(db_path)
     found = []
     for source, loader_class in LOADERS.items():
         folder = data_dir / source
@@ -64,15 +70,21 @@ def input_files(data_dir: Path) -> list[InputFile]:
         loader = loader_class()
         for path in files_under(folder):
             file = DataFile(source, path, path.relative_to(data_dir).as_posix(), path.stat().st_size)
-            if loader.accepts(file):
-                found.append(InputFile(source, file.rel_path, loader.file_identity(file)))
+            if not loader.accepts(file):
+                continue
+            stamp = loader.file_stamp(file)
+            if stamp is not None and (file.rel_path, stamp) in known.stamps:
+                continue
+            sha256 = loader.file_identity(file)
+            if (file.rel_path, sha256) not in known.versions:
+                found.append(InputFile(source, file.rel_path, sha256))
     return found
 
 
-def manifest_identities(db_path: Path) -> set[str]:
-    """`file_path@sha256` of every file version the manifest holds with a final status."""
+def _known_versions(db_path: Path) -> manifest.KnownVersions:
+    """The manifest's final versions, read without taking the write lock (none before the first load)."""
     if not db_path.exists():
-        return set()
+        return manifest.KnownVersions()
     try:
         con = duckdb.connect(str(db_path), read_only=True)
     except duckdb.IOException as exc:
@@ -82,21 +94,9 @@ def manifest_identities(db_path: Path) -> set[str]:
             "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
             ["raw", MANIFEST_TABLE.name],
         ).fetchone()[0]
-        if not exists:
-            return set()
-        rows = con.execute(
-            f"select file_path, sha256 from {MANIFEST_TABLE.qualified_name} "
-            "where status in ('loaded', 'empty', 'quarantined')"
-        ).fetchall()
+        return manifest.final_versions(con) if exists else manifest.KnownVersions()
     finally:
         con.close()
-    return {f"{path}@{sha}" for path, sha in rows}
-
-
-def unloaded_files(data_dir: Path, db_path: Path) -> list[InputFile]:
-    """Input files whose exact version is not in the manifest yet."""
-    loaded = manifest_identities(db_path)
-    return [file for file in input_files(data_dir) if file.identity not in loaded]
 
 
 @sensor(

@@ -27,7 +27,7 @@ from ingest.base import Field, FileContext, SourceLoader, Target
 from ingest.columns import find_column
 from ingest.custom_mapping import CustomMapping, MappingError, load_mapping
 from ingest.errors import FileRejected
-from ingest.files import DataFile, sha256_of
+from ingest.files import DataFile
 from ingest.readers import ReadResult, read_csv, read_document, read_jsonl, read_parquet
 from ingest.schema import RAW_TABLES
 from ingest.sql import json_pointer, literal
@@ -51,9 +51,9 @@ class CustomLoader(SourceLoader):
     def is_binary_format(self, file: DataFile) -> bool:
         return file.format_name.endswith(".parquet")
 
-    def file_identity(self, file: DataFile) -> str:
+    def identity_paths(self, file: DataFile) -> tuple[Path, ...]:
         mapping = mapping_path(file)
-        return sha256_of(file.path, mapping) if mapping else sha256_of(file.path)
+        return (file.path, mapping) if mapping else (file.path,)
 
     def prepare(self, file: DataFile) -> None:
         self._mapping_for(file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,6 +76,29 @@ def test_load_twice_lands_nothing_new_and_reports_skips(tmp_path: Path) -> None:
     events_row = next(line for line in second.output.splitlines() if line.strip("│ ").startswith("events"))
     cells = [c.strip() for c in events_row.strip("│").split("│")]
     assert cells[:4] == ["events", "1", "0", "1"]  # 1 file seen, 0 new, 1 skipped
+
+
+def test_load_rehash_finds_an_edit_that_kept_size_and_modification_time(tmp_path: Path) -> None:
+    db, data = tmp_path / "w.duckdb", tmp_path / "in"
+    _write_events(data, 5)
+    part = data / "events" / "part-1.jsonl"
+    os.utime(part, (1_700_000_000, 1_700_000_000))
+    assert runner.invoke(app, ["load", "--db", str(db), "--data-dir", str(data)]).exit_code == 0
+    part.write_text(
+        part.read_text().replace('"messageId": "m', '"messageId": "n')
+    )  # same size, other message ids
+    os.utime(part, (1_700_000_000, 1_700_000_000))
+
+    plain = runner.invoke(app, ["load", "--db", str(db), "--data-dir", str(data)])
+    rehashed = runner.invoke(app, ["load", "--db", str(db), "--data-dir", str(data), "--rehash"])
+
+    assert plain.exit_code == 0 and rehashed.exit_code == 0, rehashed.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        versions = con.execute(
+            "select count(*) from raw._manifest where file_path = 'events/part-1.jsonl'"
+        ).fetchone()[0]
+        landed = con.execute("select count(*) from raw.segment_events").fetchone()[0]
+    assert (versions, landed) == (2, 10)
 
 
 @pytest.fixture
