@@ -4,7 +4,8 @@
 
   - release_records_of_gone_customers (int_record_resolutions): a record whose customer no longer exists
     (a forgotten person: their identifiers were erased, so no build reaches the record through a changed
-    identifier) is released like one that stopped resolving: NULL customer, stamped with this build.
+    identifier) is released like one that stopped resolving: NULL customer (the gone one kept as its
+    previous customer), stamped with this build.
   - delete_orphaned_rows (the timeline): delete the rows a build wrote with a NULL customer (the events of
     released records, which replace their old rows) and every row whose customer no longer exists.
   - delete_stale_record_links (int_record_links): delete the placeholders of records left without links
@@ -16,7 +17,8 @@
 -#}
 {% macro release_records_of_gone_customers() -%}
     update {{ this }} as kept
-    set customer_id = null, resolved_by = null, resolved_at = {{ identity_run_at() }}
+    set previous_customer_id = customer_id, customer_id = null, resolved_by = null,
+        resolved_at = {{ identity_run_at() }}
     where kept.customer_id is not null
         and not exists ({{ _current_customer_of('kept') }})
 {%- endmacro %}

@@ -50,17 +50,19 @@
 -#}
 {% macro survivorship_order(config, attributes) -%}
   {%- set most_frequent = [] -%}
-    case attribute
+  {%- set priorities = [] -%}
   {%- for attribute in attributes %}
     {%- set rule = config.get(attribute, {'rule': 'most_recent'}) %}
     {%- set rule_name = rule.get('rule', 'most_recent') %}
     {%- if rule_name == 'source_priority' %}
-      when {{ tessera.string_literal(attribute) }} then case source
+      {%- set ranks = [] %}
       {%- for source in rule.get('sources', []) %}
-        when {{ tessera.string_literal(source) }} then {{ loop.index }}
+        {%- do ranks.append('when ' ~ tessera.string_literal(source) ~ ' then ' ~ loop.index) %}
       {%- endfor %}
-        else 999
-      end
+      {%- if ranks %}
+        {%- do priorities.append('when ' ~ tessera.string_literal(attribute) ~ ' then case source '
+            ~ ranks | join(' ') ~ ' else 999 end') %}
+      {%- endif %}
     {%- elif rule_name == 'most_frequent' %}
       {%- do most_frequent.append(attribute) %}
     {%- elif rule_name != 'most_recent' %}
@@ -69,8 +71,10 @@
           ~ "; use source_priority, most_recent or most_frequent") }}
     {%- endif %}
   {%- endfor %}
-      else 0
-    end,
+    {#- A CASE needs at least one WHEN: with no source_priority rule the key is left out. #}
+    {%- if priorities %}
+    case attribute {{ priorities | join(' ') }} else 0 end,
+    {%- endif %}
     {%- if most_frequent %}
     case when attribute in {{ tessera.sql_text_list(most_frequent) }} then value_record_count else 0 end desc,
     {%- endif %}

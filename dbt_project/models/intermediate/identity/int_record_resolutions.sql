@@ -9,7 +9,8 @@
   identifiers sit in several customers, their record counts. So a build re-resolves the records whose
   identifier rows were written since the last build (`_identified_at`), those carrying an identifier that changed customer since then (a history row after
   the newest `resolved_at` here) and those carrying an end of a dropped link (the only records whose
-  identifiers can sit in several customers), and replaces them (delete+insert). A record that no longer
+  identifiers can sit in several customers), and replaces them (delete+insert), keeping the customer each
+  leaves in `previous_customer_id` (how the per-customer marts find whom to redo). A record that no longer
   resolves is kept with a NULL customer_id, stamped like the others, so the incremental timeline sees it
   go; the post-hook does the same to the records of customers that no longer exist (a forgotten person,
   whose identifiers were erased). A full refresh gives the same resolving rows (tests/identity).
@@ -113,16 +114,53 @@ record_candidates as (
         on current_assignments.node_id = record_identifiers.node_id
 ),
 
-final as (
+resolved as (
     select
         source,
         record_id,
         customer_id,
         identifier_type as resolved_by,
-        _loaded_at,
-        {{ identity_run_at() }} as resolved_at
+        _loaded_at
     from record_candidates
     where candidate_rank = 1
+),
+
+{% if is_incremental() %}
+
+kept as (
+    select source, record_id, customer_id from {{ this }}
+),
+
+{#- The customer each re-resolved record leaves (the per-customer marts redo it too). -#}
+final as (
+    select
+        resolved.source,
+        resolved.record_id,
+        resolved.customer_id,
+        resolved.resolved_by,
+        resolved._loaded_at,
+        {{ identity_run_at() }} as resolved_at,
+        kept.customer_id as previous_customer_id
+    from resolved
+    left join kept
+        on kept.source = resolved.source
+        and kept.record_id = resolved.record_id
 )
+
+{% else %}
+
+final as (
+    select
+        source,
+        record_id,
+        customer_id,
+        resolved_by,
+        _loaded_at,
+        {{ identity_run_at() }} as resolved_at,
+        cast(null as {{ dbt.type_string() }}) as previous_customer_id
+    from resolved
+)
+
+{% endif %}
 
 select * from final

@@ -2,15 +2,70 @@
   The surviving value of each golden-record attribute per customer, chosen by the attribute's rule in
   `profile_survivorship` (source priority then most recent, most recent, or most frequent), with the
   source and time it came from.
+
+  Incremental per customer (macros/profiles/touched_customers.sql): a build ranks again only the candidates
+  of the customers whose records were resolved since the newest resolution it consumed
+  (`_resolved_through`), now and before, and replaces all their rows (delete+insert on customer_id); every
+  customer when the survivorship settings changed (`_settings_signature`). A redone customer left with no
+  candidate (merged away, forgotten) writes one placeholder row with a NULL attribute, which the post-hook
+  deletes. A full refresh gives the same rows (tests/profiles/test_incremental_survivorship.py).
 -#}
+{{ config(
+    materialized=tessera.upsert_materialization(),
+    unique_key=['customer_id'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ tessera.delete_placeholder_customers('attribute') if is_incremental() }}",
+) }}
 
 {%- set config = tessera.profile_survivorship() %}
+{%- set settings_signature = profile_survivorship_signature() %}
+{#- A table kept by a version that rebuilt it whole has no stamps: redo every customer once. -#}
+{%- set incremental = is_incremental() and kept_table_has_column('_settings_signature') %}
 
 with
 
 candidates as (
     select * from {{ ref('int_profile_attribute_candidates') }}
 ),
+
+resolutions as (
+    select * from {{ ref('int_record_resolutions') }}
+),
+
+resolved_through as (
+    select max(resolved_at) as resolved_through from resolutions
+),
+
+{% if incremental %}
+
+{%- set resolved_watermark = last_build_watermark('_resolved_through') %}
+
+redo_all as (
+    select count(*) > 0 as is_redo_all
+    from {{ this }}
+    where _settings_signature <> '{{ settings_signature }}'
+),
+
+touched_customers as (
+    {{ tessera.touched_customers('resolutions', resolved_watermark) }}
+),
+
+scoped_candidates as (
+    select candidates.*
+    from candidates
+    cross join redo_all
+    where redo_all.is_redo_all
+        or candidates.customer_id in (select customer_id from touched_customers)
+),
+
+{% else %}
+
+scoped_candidates as (
+    select * from candidates
+),
+
+{% endif %}
 
 candidates_counted as (
     select
@@ -20,7 +75,7 @@ candidates_counted as (
         source,
         observed_at,
         count(*) over (partition by customer_id, attribute, value) as value_record_count
-    from candidates
+    from scoped_candidates
 ),
 
 {#- One window over every attribute (see survivorship_order); one per attribute re-read the candidates. -#}
@@ -40,7 +95,7 @@ ranked as (
     where attribute in {{ tessera.sql_text_list(tessera.profile_attributes()) }}
 ),
 
-final as (
+survived as (
     select
         customer_id,
         attribute,
@@ -50,6 +105,33 @@ final as (
         candidate_count
     from ranked
     where value_rank = 1
+    {%- if incremental %}
+    {#- A redone customer with no candidate left: its placeholder replaces its old rows. #}
+    union all
+    select
+        touched_customers.customer_id,
+        cast(null as {{ dbt.type_string() }}) as attribute,
+        cast(null as {{ dbt.type_string() }}) as value,
+        cast(null as {{ dbt.type_string() }}) as source,
+        cast(null as {{ dbt.type_timestamp() }}) as updated_at,
+        cast(null as {{ dbt.type_bigint() }}) as candidate_count
+    from touched_customers
+    where not exists (select 1 from ranked where ranked.customer_id = touched_customers.customer_id)
+    {%- endif %}
+),
+
+final as (
+    select
+        survived.customer_id,
+        survived.attribute,
+        survived.value,
+        survived.source,
+        survived.updated_at,
+        survived.candidate_count,
+        resolved_through.resolved_through as _resolved_through,
+        '{{ settings_signature }}' as _settings_signature
+    from survived
+    cross join resolved_through
 )
 
 select * from final
