@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
 import pytest
 from audience_warehouse import Warehouse, hubspot, nps, segment_identify, shopify_order
 
@@ -99,6 +100,17 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         dbt_vars=FIRST_NAME_MOST_RECENT,
     )
     runs["rules_full"] = world.query(SURVIVED)
+
+    # A table kept by the version before stamps, holding a customer gone since: the next build redoes all.
+    with duckdb.connect(str(world.db_path)) as con:
+        con.execute(
+            "alter table main.int_profile_attributes_survived drop column _resolved_through;"
+            " alter table main.int_profile_attributes_survived drop column _settings_signature;"
+            " insert into main.int_profile_attributes_survived values ('cus_gone', 'email', 'x@x.test',"
+            " 'nps', timestamp '2026-01-01', 1)"
+        )
+    world.dbt("run", "--select", "int_profile_attributes_survived", dbt_vars=FIRST_NAME_MOST_RECENT)
+    runs["upgraded"] = world.query(SURVIVED)
     return runs
 
 
@@ -106,6 +118,7 @@ def test_incremental_survivorship_equals_a_full_refresh(runs: dict[str, Any]) ->
     assert runs["incremental"] == runs["full"]
     assert runs["rules_incremental"] == runs["rules_full"]
     assert runs["rules_full"] != runs["full"]  # the rule change did change a first name
+    assert runs["upgraded"] == runs["rules_full"]
 
 
 def test_new_values_and_a_merge_are_redone(runs: dict[str, Any]) -> None:

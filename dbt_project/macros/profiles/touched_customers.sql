@@ -21,10 +21,11 @@
     where resolved_at > {{ watermark }} and previous_customer_id is not null
 {%- endmacro %}
 
-{#- Post-hook: delete the placeholder rows (NULL `attribute`) of redone customers left with no rows; they
-    have replaced the old rows by the model's delete+insert on `customer_id`. -#}
-{% macro delete_placeholder_customers(placeholder_column) -%}
-    delete from {{ this }} where {{ placeholder_column }} is null
+{#- Post-hook: delete the rows without a settings signature: placeholders of redone customers left with no
+    rows (they have replaced the old rows by the model's delete+insert on `customer_id`), and rows kept
+    from a version of the model without stamps that the first build after the upgrade did not rewrite. -#}
+{% macro delete_unsigned_rows() -%}
+    delete from {{ this }} where _settings_signature is null
 {%- endmacro %}
 
 {#- A digest of the survivorship settings: when it changes, an incremental build redoes every customer. -#}

@@ -7,15 +7,16 @@
   of the customers whose records were resolved since the newest resolution it consumed
   (`_resolved_through`), now and before, and replaces all their rows (delete+insert on customer_id); every
   customer when the survivorship settings changed (`_settings_signature`). A redone customer left with no
-  candidate (merged away, forgotten) writes one placeholder row with a NULL attribute, which the post-hook
-  deletes. A full refresh gives the same rows (tests/profiles/test_incremental_survivorship.py).
+  candidate (merged away, forgotten) writes one placeholder row with no attribute and no signature; the
+  post-hook deletes the rows without a signature: placeholders, and rows kept from a version without stamps
+  that the first build after an upgrade did not rewrite (customers gone since). A full refresh gives the same rows (tests/profiles/test_incremental_survivorship.py).
 -#}
 {{ config(
     materialized=tessera.upsert_materialization(),
     unique_key=['customer_id'],
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
-    post_hook="{{ tessera.delete_placeholder_customers('attribute') if is_incremental() }}",
+    post_hook="{{ tessera.delete_unsigned_rows() if is_incremental() }}",
 ) }}
 
 {%- set config = tessera.profile_survivorship() %}
@@ -129,7 +130,7 @@ final as (
         survived.updated_at,
         survived.candidate_count,
         resolved_through.resolved_through as _resolved_through,
-        '{{ settings_signature }}' as _settings_signature
+        case when survived.attribute is not null then '{{ settings_signature }}' end as _settings_signature
     from survived
     cross join resolved_through
 )
