@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from raw_rows import LOAD_1, LOAD_2, insert_statements
+from raw_rows import LOAD_0, LOAD_1, LOAD_2, LOAD_3, insert_statements
 from staging_harness import DbtHarness
 
 from ingest.schema import ensure_raw_schema
@@ -38,6 +38,7 @@ def _staging_tables(db_path: Path) -> dict[str, list[tuple]]:
 @pytest.fixture(scope="module")
 def builds(dbt_harness: DbtHarness, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     db_path = tmp_path_factory.mktemp("incremental") / "warehouse.duckdb"
+    _land(db_path, LOAD_0)
     _land(db_path, LOAD_1)
     first = dbt_harness.invoke(db_path, "run", "--select", "staging")
     assert first.success, first.result
@@ -49,12 +50,18 @@ def builds(dbt_harness: DbtHarness, tmp_path_factory: pytest.TempPathFactory) ->
     again = dbt_harness.invoke(db_path, "run", "--select", "staging")
     assert again.success, again.result
     rerun = _staging_tables(db_path)
+    # A third load re-sends m-4, whose first copy (padded id) is older than the watermark and wins.
+    _land(db_path, LOAD_3)
+    third = dbt_harness.invoke(db_path, "run", "--select", "staging")
+    assert third.success, third.result
+    after_third = _staging_tables(db_path)
     full = dbt_harness.invoke(db_path, "run", "--select", "staging", "--full-refresh")
     assert full.success, full.result
     return {
         "after_first": after_first,
         "incremental": incremental,
         "rerun": rerun,
+        "after_third": after_third,
         "full": _staging_tables(db_path),
     }
 
@@ -73,3 +80,8 @@ def test_incremental_staging_equals_full_refresh(builds: dict) -> None:
 
 def test_rerun_without_new_rows_changes_nothing(builds: dict) -> None:
     assert builds["rerun"] == builds["incremental"]
+
+
+def test_a_retry_loses_to_an_older_copy_whose_id_was_padded(builds: dict) -> None:
+    # The retry changes nothing: the older copy is found by its cleaned id and still wins.
+    assert builds["after_third"] == builds["incremental"]

@@ -28,7 +28,7 @@ def test_every_model_and_schema_test_passes(staged: StagedWarehouse) -> None:
 
 def test_segment_events(staged: StagedWarehouse) -> None:
     events = {r["message_id"]: r for r in rows(staged, "select * from main.stg_segment__events")}
-    assert sorted(events) == ["m-1", "m-2", "m-3"]
+    assert sorted(events) == ["m-1", "m-2", "m-3", "m-4"]
     first = events["m-1"]
     assert first["event_name"] == "Order Completed"  # received first, loaded second
     assert first["received_at"] == dt.datetime(2024, 3, 10, 10, 0, 1)
@@ -45,6 +45,7 @@ def test_segment_events(staged: StagedWarehouse) -> None:
     assert (page["event_type"], page["event_name"]) == ("page", "Pricing")
     assert page["occurred_at"] == dt.datetime(2024, 3, 11, 5, 30, 0)  # sentAt when no timestamp
     assert page["received_at"] == LOAD_1  # no receivedAt: load time
+    assert events["m-4"]["event_name"] == "Home"  # the padded first copy wins over the later retry
 
 
 def test_shopify_orders_and_lines(staged: StagedWarehouse) -> None:

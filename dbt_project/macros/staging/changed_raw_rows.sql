@@ -18,7 +18,13 @@
   the whole raw table against the touched keys read every row's wide columns: at 1M customers that was
   nearly the whole cost of an incremental `stg_segment__events`.
 -#}
-{% macro changed_raw_rows(relation, key) -%}
+{#-
+  `raw_column`, when the key is `clean_text` or `normalise_id` of that one raw column: the older copies are
+  then found by the raw value itself, with the key computed only for the few raw values that cleaning could
+  change (padded with spaces, or with a decimal point). Computing the key on every older row was most of an
+  incremental `stg_segment__events` (1.4 s against 0.7 s at 300k customers, per lookup).
+-#}
+{% macro changed_raw_rows(relation, key, raw_column=none) -%}
     {%- if is_incremental() %}
     {%- set since = last_build_watermark() %}
     {%- set touched_keys = 'select ' ~ key ~ ' from ' ~ relation ~ ' where _loaded_at >= ' ~ since %}
@@ -28,10 +34,24 @@
     select * from {{ relation }}
     where _loaded_at < {{ since }}
         and _loaded_at in (
+            {%- if raw_column %}
+            {#- Disjoint parts: a cleaned key never equals a raw value that cleaning would change. #}
+            select _loaded_at
+            from {{ relation }}
+            where _loaded_at < {{ since }}
+                and {{ raw_column }} in ({{ touched_keys }})
+            union all
+            select _loaded_at
+            from {{ relation }}
+            where _loaded_at < {{ since }}
+                and ({{ raw_column }} like ' %' or {{ raw_column }} like '% ' or {{ raw_column }} like '%.%')
+                and {{ key }} in ({{ touched_keys }})
+            {%- else %}
             select _loaded_at
             from {{ relation }}
             where _loaded_at < {{ since }}
                 and {{ key }} in ({{ touched_keys }})
+            {%- endif %}
         )
         and {{ key }} in ({{ touched_keys }})
     {%- else %}

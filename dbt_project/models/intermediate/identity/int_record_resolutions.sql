@@ -69,10 +69,11 @@ touched_nodes as (
     select node_id from dropped_link_ends
 ),
 
-{#- One pass over the identifier rows: those written since, or carrying a touched node. -#}
+{#- One pass over the identifier rows: those written since, or carrying a touched node. It reads the table
+    itself: through the CTE `identifiers`, read again below, DuckDB would first copy every row. -#}
 affected_records as (
     select distinct source, record_id
-    from identifiers
+    from {{ ref('int_identifiers_unioned') }}
     where _identified_at > {{ resolved_watermark }}
         or node_id in (select node_id from touched_nodes)
 ),

@@ -8,7 +8,7 @@
 with
 
 source_events as (
-    {{ changed_raw_rows(source('esp', 'esp_events'), clean_text('sg_event_id')) }}
+    {{ changed_raw_rows(source('esp', 'esp_events'), clean_text('sg_event_id'), 'sg_event_id') }}
 ),
 
 renamed as (

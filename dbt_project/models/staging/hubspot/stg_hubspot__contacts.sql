@@ -9,7 +9,7 @@
 with
 
 source_contacts as (
-    {{ changed_raw_rows(source('hubspot', 'hubspot_contacts'), normalise_id('record_id')) }}
+    {{ changed_raw_rows(source('hubspot', 'hubspot_contacts'), normalise_id('record_id'), 'record_id') }}
 ),
 
 renamed as (

@@ -5,7 +5,7 @@
 with
 
 source_responses as (
-    {{ changed_raw_rows(source('nps', 'nps_responses'), normalise_id('id')) }}
+    {{ changed_raw_rows(source('nps', 'nps_responses'), normalise_id('id'), 'id') }}
 ),
 
 renamed as (

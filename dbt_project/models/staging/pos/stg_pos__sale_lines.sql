@@ -9,7 +9,7 @@
 with
 
 source_sales as (
-    {{ changed_raw_rows(source('pos', 'pos_sales'), clean_text('transaction_id')) }}
+    {{ changed_raw_rows(source('pos', 'pos_sales'), clean_text('transaction_id'), 'transaction_id') }}
 ),
 
 numbered as (

@@ -9,7 +9,7 @@
 with
 
 source_events as (
-    {{ changed_raw_rows(source('segment', 'segment_events'), clean_text('message_id')) }}
+    {{ changed_raw_rows(source('segment', 'segment_events'), clean_text('message_id'), 'message_id') }}
 ),
 
 {#-
@@ -21,7 +21,7 @@ source_events as (
 {%- set received_at = 'coalesce(' ~ parse_timestamp_utc('received_at') ~ ', _loaded_at)' %}
 copied_messages as (
     select {{ clean_text('message_id') }} as message_id
-    from ({{ changed_raw_rows(source('segment', 'segment_events'), clean_text('message_id')) }}) as raw_rows
+    from ({{ changed_raw_rows(source('segment', 'segment_events'), clean_text('message_id'), 'message_id') }}) as raw_rows
     group by {{ clean_text('message_id') }}
     having count(*) > 1
 ),

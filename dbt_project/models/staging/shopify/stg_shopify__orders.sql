@@ -9,7 +9,7 @@
 with
 
 source_orders as (
-    {{ changed_raw_rows(source('shopify', 'shopify_orders'), normalise_id('id')) }}
+    {{ changed_raw_rows(source('shopify', 'shopify_orders'), normalise_id('id'), 'id') }}
 ),
 
 renamed as (

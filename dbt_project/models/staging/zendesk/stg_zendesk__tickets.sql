@@ -8,7 +8,7 @@
 with
 
 source_tickets as (
-    {{ changed_raw_rows(source('zendesk', 'zendesk_tickets'), normalise_id('id')) }}
+    {{ changed_raw_rows(source('zendesk', 'zendesk_tickets'), normalise_id('id'), 'id') }}
 ),
 
 renamed as (

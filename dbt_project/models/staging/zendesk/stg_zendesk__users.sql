@@ -5,7 +5,7 @@
 with
 
 source_users as (
-    {{ changed_raw_rows(source('zendesk', 'zendesk_users'), normalise_id('id')) }}
+    {{ changed_raw_rows(source('zendesk', 'zendesk_users'), normalise_id('id'), 'id') }}
 ),
 
 renamed as (
