@@ -132,7 +132,9 @@ kept as (
     select source, record_id, customer_id from {{ this }}
 ),
 
-{#- The customer each re-resolved record leaves (the per-customer marts redo it too). -#}
+{% endif %}
+
+{#- In an incremental build, the customer each re-resolved record leaves (the per-customer marts redo it). -#}
 final as (
     select
         resolved.source,
@@ -141,27 +143,14 @@ final as (
         resolved.resolved_by,
         resolved._loaded_at,
         {{ identity_run_at() }} as resolved_at,
-        kept.customer_id as previous_customer_id
+        {{ 'kept.customer_id' if is_incremental() else 'cast(null as ' ~ dbt.type_string() ~ ')' }}
+            as previous_customer_id
     from resolved
+    {%- if is_incremental() %}
     left join kept
         on kept.source = resolved.source
         and kept.record_id = resolved.record_id
+    {%- endif %}
 )
-
-{% else %}
-
-final as (
-    select
-        source,
-        record_id,
-        customer_id,
-        resolved_by,
-        _loaded_at,
-        {{ identity_run_at() }} as resolved_at,
-        cast(null as {{ dbt.type_string() }}) as previous_customer_id
-    from resolved
-)
-
-{% endif %}
 
 select * from final
