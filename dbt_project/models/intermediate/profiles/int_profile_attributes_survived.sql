@@ -9,7 +9,8 @@
   customer when the survivorship settings changed (`_settings_signature`). A redone customer left with no
   candidate (merged away, forgotten) writes one placeholder row with no attribute and no signature; the
   post-hook deletes the rows without a signature: placeholders, and rows kept from a version without stamps
-  that the first build after an upgrade did not rewrite (customers gone since). A full refresh gives the same rows (tests/profiles/test_incremental_survivorship.py).
+  that the first build after an upgrade did not rewrite (customers gone since). A full refresh gives the
+  same rows (tests/profiles/test_incremental_survivorship.py).
 -#}
 {{ config(
     materialized=tessera.upsert_materialization(),
