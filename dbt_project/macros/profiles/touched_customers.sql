@@ -21,14 +21,57 @@
     where resolved_at > {{ watermark }} and previous_customer_id is not null
 {%- endmacro %}
 
-{#- Post-hook: delete the rows without a settings signature: placeholders of redone customers left with no
-    rows (they have replaced the old rows by the model's delete+insert on `customer_id`), and rows kept
-    from a version of the model without stamps that the first build after the upgrade did not rewrite. -#}
-{% macro delete_unsigned_rows() -%}
-    delete from {{ this }} where _settings_signature is null
+{#- Post-hook: delete every row not written under `settings_signature`: placeholders (no signature) of
+    redone customers left with no rows (they have replaced the old rows by the model's delete+insert on
+    `customer_id`), rows of a version without stamps that the first build after the upgrade did not rewrite,
+    and rows of customers gone before the build that redid all under new settings. -#}
+{% macro delete_rows_not_signed(settings_signature) -%}
+    delete from {{ this }}
+    where _settings_signature is null or _settings_signature <> '{{ settings_signature }}'
+{%- endmacro %}
+
+{#- True when the kept table holds a row computed under other settings than `settings_signature` (read at
+    execution; overridden in unit tests). -#}
+{% macro kept_rows_differ(settings_signature) -%}
+    {%- if not execute -%}{{ return(false) }}{%- endif -%}
+    {%- set query -%}
+        select count(*) from {{ this }} where _settings_signature <> '{{ settings_signature }}'
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values()[0] > 0) }}
 {%- endmacro %}
 
 {#- A digest of the survivorship settings: when it changes, an incremental build redoes every customer. -#}
 {% macro profile_survivorship_signature() -%}
   {{- local_md5(tojson([tessera.profile_survivorship(), tessera.profile_attributes()], sort_keys=true)) -}}
+{%- endmacro %}
+
+{#-
+  The scope of a per-customer model, as CTEs to put after its `resolutions` CTE (over int_record_resolutions):
+  `resolved_through` (the newest resolution, stamped on every row written) and, in an incremental build,
+  `touched_customers` since `watermark` (the model's `last_build_watermark('_resolved_through')`).
+-#}
+{% macro per_customer_scope_ctes(incremental, watermark=none) -%}
+resolved_through as (
+    select max(resolved_at) as resolved_through from resolutions
+),
+{%- if incremental %}
+
+touched_customers as (
+    {{ tessera.touched_customers('resolutions', watermark) }}
+),
+{%- endif %}
+{%- endmacro %}
+
+{#- The rows of the customers a build redoes (`customer_column`): all, unless `incremental`. -#}
+{% macro in_customer_scope(incremental, customer_column) -%}
+    {%- if incremental -%}
+    {{ customer_column }} in (select customer_id from touched_customers)
+    {%- else -%}
+    true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A digest of the B2B settings: when it changes, an incremental build redoes every customer. -#}
+{% macro b2b_settings_signature() -%}
+  {{- local_md5(tessera.profile_decision_maker_pattern()) -}}
 {%- endmacro %}

@@ -8,22 +8,24 @@
   (`_resolved_through`), now and before, and replaces all their rows (delete+insert on customer_id); every
   customer when the survivorship settings changed (`_settings_signature`). A redone customer left with no
   candidate (merged away, forgotten) writes one placeholder row with no attribute and no signature; the
-  post-hook deletes the rows without a signature: placeholders, and rows kept from a version without stamps
-  that the first build after an upgrade did not rewrite (customers gone since). A full refresh gives the
-  same rows (tests/profiles/test_incremental_survivorship.py).
+  post-hook deletes every row not signed with the current settings: placeholders, and rows of customers gone
+  before a build that redid every customer (after an upgrade, or under new settings). A full refresh gives
+  the same rows (tests/profiles/test_incremental_survivorship.py).
 -#}
 {{ config(
     materialized=tessera.upsert_materialization(),
     unique_key=['customer_id'],
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
-    post_hook="{{ tessera.delete_unsigned_rows() if is_incremental() }}",
+    post_hook="{{ tessera.delete_rows_not_signed(profile_survivorship_signature()) if is_incremental() }}",
 ) }}
 
 {%- set config = tessera.profile_survivorship() %}
 {%- set settings_signature = profile_survivorship_signature() %}
-{#- A table kept by a version that rebuilt it whole has no stamps: redo every customer once. -#}
-{%- set incremental = is_incremental() and kept_table_has_column('_settings_signature') %}
+{#- Every customer is redone in a full build, under new settings, and once after an upgrade from a version
+    that rebuilt the table whole (no stamps). -#}
+{%- set incremental = is_incremental() and kept_table_has_column('_settings_signature')
+    and not kept_rows_differ(settings_signature) %}
 
 with
 
@@ -35,39 +37,11 @@ resolutions as (
     select * from {{ ref('int_record_resolutions') }}
 ),
 
-resolved_through as (
-    select max(resolved_at) as resolved_through from resolutions
-),
-
-{% if incremental %}
-
-{%- set resolved_watermark = last_build_watermark('_resolved_through') %}
-
-redo_all as (
-    select count(*) > 0 as is_redo_all
-    from {{ this }}
-    where _settings_signature <> '{{ settings_signature }}'
-),
-
-touched_customers as (
-    {{ tessera.touched_customers('resolutions', resolved_watermark) }}
-),
+{{ tessera.per_customer_scope_ctes(incremental, last_build_watermark('_resolved_through') if incremental else none) }}
 
 scoped_candidates as (
-    select candidates.*
-    from candidates
-    cross join redo_all
-    where redo_all.is_redo_all
-        or candidates.customer_id in (select customer_id from touched_customers)
+    select * from candidates where {{ tessera.in_customer_scope(incremental, 'customer_id') }}
 ),
-
-{% else %}
-
-scoped_candidates as (
-    select * from candidates
-),
-
-{% endif %}
 
 candidates_counted as (
     select
