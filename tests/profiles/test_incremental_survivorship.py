@@ -1,6 +1,6 @@
-"""The per-customer marts (survivorship, B2B accounts): an incremental build redoes the customers whose
-records were resolved since, now and before, and gives the same rows as a full refresh after new values, a
-merge, a record that moves to another customer while every identifier stays put, and a change of rules."""
+"""The golden-record survivorship kept per customer: an incremental build redoes the customers whose records
+were resolved since, now and before, and gives the same rows as a full refresh after new values, a merge, a
+record that moves to another customer while every identifier stays put, and a change of rules."""
 
 from __future__ import annotations
 
@@ -15,13 +15,8 @@ SURVIVED = (
     "select customer_id, attribute, value, source, updated_at, candidate_count"
     " from main.int_profile_attributes_survived order by all"
 )
-SELECT = ("+int_profile_attributes_survived", "+int_customer_b2b_accounts", "customer_identifiers")
-PER_CUSTOMER = ("int_profile_attributes_survived", "int_customer_b2b_accounts")
-B2B = "select * exclude (_resolved_through) from main.int_customer_b2b_accounts order by all"
-NEW_RULES = {
-    "profile_survivorship": {"first_name": {"rule": "most_recent"}},
-    "decision_maker_pattern": "(^|[^a-z])ceo([^a-z]|$)",
-}
+SELECT = ("+int_profile_attributes_survived", "customer_identifiers")
+NEW_RULES = {"profile_survivorship": {"first_name": {"rule": "most_recent"}}}
 
 
 def _customer(world: Warehouse, email: str) -> str:
@@ -99,18 +94,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     runs["customers_after"] = {email: _customer(world, email) for email in (ANN, BOB, CAT, DAN, EVE)}
     runs["stamps_after"] = _stamps(world)
     runs["incremental"] = world.query(SURVIVED)
-    runs["b2b_incremental"] = world.query(B2B)
-    world.dbt("run", "--select", *PER_CUSTOMER, "--full-refresh")
+    world.dbt("run", "--select", "int_profile_attributes_survived", "--full-refresh")
     runs["full"] = world.query(SURVIVED)
-    runs["b2b_full"] = world.query(B2B)
 
     # A change of rules redoes every customer, with no new data.
     world.dbt("run", "--select", *SELECT, dbt_vars=NEW_RULES)
     runs["rules_incremental"] = world.query(SURVIVED)
-    runs["b2b_rules_incremental"] = world.query(B2B)
-    world.dbt("run", "--select", *PER_CUSTOMER, "--full-refresh", dbt_vars=NEW_RULES)
+    world.dbt("run", "--select", "int_profile_attributes_survived", "--full-refresh", dbt_vars=NEW_RULES)
     runs["rules_full"] = world.query(SURVIVED)
-    runs["b2b_rules_full"] = world.query(B2B)
 
     # A table kept by the version before stamps, holding a customer gone since: the next build redoes all.
     with duckdb.connect(str(world.db_path)) as con:
@@ -130,19 +121,6 @@ def test_incremental_survivorship_equals_a_full_refresh(runs: dict[str, Any]) ->
     assert runs["rules_incremental"] == runs["rules_full"]
     assert runs["rules_full"] != runs["full"]  # the rule change did change a first name
     assert runs["upgraded"] == runs["rules_full"]
-
-
-def test_incremental_b2b_accounts_equal_a_full_refresh(runs: dict[str, Any]) -> None:
-    assert runs["b2b_incremental"] == runs["b2b_full"]
-    assert runs["b2b_rules_incremental"] == runs["b2b_rules_full"]
-    # One row, on the customer Dan's and Bob's merged into (Bob's account, Dan's title; Bob's old row is
-    # gone); the pattern change made the VP no decision maker.
-    merged_id = runs["customers_after"][BOB]
-    assert runs["customers_before"][BOB] != merged_id
-    assert [(row[0], row[1], row[6], row[7]) for row in runs["b2b_full"]] == [
-        (merged_id, "acme", "VP Sales", True)
-    ]
-    assert [row[7] for row in runs["b2b_rules_full"]] == [False]
 
 
 def test_new_values_and_a_merge_are_redone(runs: dict[str, Any]) -> None:

@@ -70,8 +70,3 @@ touched_customers as (
     true
     {%- endif -%}
 {%- endmacro %}
-
-{#- A digest of the B2B settings: when it changes, an incremental build redoes every customer. -#}
-{% macro b2b_settings_signature() -%}
-  {{- local_md5(tessera.profile_decision_maker_pattern()) -}}
-{%- endmacro %}

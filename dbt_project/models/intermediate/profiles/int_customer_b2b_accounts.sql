@@ -2,24 +2,7 @@
   B2B account per customer from Segment `group` calls (the latest call names the account) and the job
   title from identify traits, with `is_decision_maker` from `decision_maker_pattern`. Only customers with a
   group call or a title have a row.
-
-  Incremental per customer, like the survivorship (macros/profiles/touched_customers.sql): a build redoes the
-  customers whose records were resolved since its `_resolved_through`, now and before (every customer when
-  `decision_maker_pattern` changed), and replaces their rows; a redone customer left with no group call
-  and no title writes a placeholder the post-hook deletes. A full refresh gives the same rows
-  (tests/profiles/test_incremental_survivorship.py).
 -#}
-{{ config(
-    materialized=tessera.upsert_materialization(),
-    unique_key=['customer_id'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
-    post_hook="{{ tessera.delete_rows_not_signed(b2b_settings_signature()) if is_incremental() }}",
-) }}
-
-{%- set settings_signature = b2b_settings_signature() %}
-{%- set incremental = is_incremental() and kept_table_has_column('_settings_signature')
-    and not kept_rows_differ(settings_signature) %}
 
 with
 
@@ -31,19 +14,6 @@ record_customers as (
     select * from {{ ref('int_record_customers') }}
 ),
 
-resolutions as (
-    select * from {{ ref('int_record_resolutions') }}
-),
-
-{{ tessera.per_customer_scope_ctes(incremental, last_build_watermark('_resolved_through') if incremental else none) }}
-
-scoped_record_customers as (
-    select record_id, customer_id
-    from record_customers
-    where source = 'segment'
-        and {{ tessera.in_customer_scope(incremental, 'customer_id') }}
-),
-
 customer_segment_events as (
     select
         record_customers.customer_id,
@@ -53,8 +23,9 @@ customer_segment_events as (
         segment_events.traits,
         segment_events.occurred_at
     from segment_events
-    inner join scoped_record_customers as record_customers
-        on record_customers.record_id = segment_events.message_id
+    inner join record_customers
+        on record_customers.source = 'segment'
+        and record_customers.record_id = segment_events.message_id
     where (segment_events.event_type = 'group' and segment_events.group_id is not null)
         or segment_events.event_type = 'identify'
 ),
@@ -104,7 +75,7 @@ customers as (
     select customer_id from latest_titles where recency_rank = 1
 ),
 
-b2b_accounts as (
+final as (
     select
         customers.customer_id,
         group_calls.b2b_account_id,
@@ -116,34 +87,11 @@ b2b_accounts as (
         coalesce(
             {{ tessera.regex_matches('lower(latest_titles.job_title)', tessera.profile_decision_maker_pattern()) }},
             false
-        ) as is_decision_maker,
-        '{{ settings_signature }}' as _settings_signature
+        ) as is_decision_maker
     from customers
     left join group_calls on group_calls.customer_id = customers.customer_id and group_calls.recency_rank = 1
     left join latest_titles
         on latest_titles.customer_id = customers.customer_id and latest_titles.recency_rank = 1
-    {%- if incremental %}
-    {#- A redone customer left with no account and no title: its placeholder replaces its old row. #}
-    union all
-    select
-        touched_customers.customer_id,
-        cast(null as {{ dbt.type_string() }}),
-        cast(null as {{ dbt.type_string() }}),
-        cast(null as {{ dbt.type_string() }}),
-        cast(null as {{ dbt.type_string() }}),
-        cast(null as {{ dbt.type_bigint() }}),
-        cast(null as {{ dbt.type_string() }}),
-        false,
-        cast(null as {{ dbt.type_string() }})
-    from touched_customers
-    where not exists (select 1 from customers where customers.customer_id = touched_customers.customer_id)
-    {%- endif %}
-),
-
-final as (
-    select b2b_accounts.*, resolved_through.resolved_through as _resolved_through
-    from b2b_accounts
-    cross join resolved_through
 )
 
 select * from final
