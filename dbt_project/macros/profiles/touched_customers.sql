@@ -9,7 +9,7 @@
   moved twice; `cdp build` and `dbt build` run every model, and a full refresh recovers.
 -#}
 
-{#- The customers of the records in `resolutions` (a CTE over int_record_resolutions) resolved after
+{#- The customers of the records in `resolutions` (the relation int_record_resolutions) resolved after
     `watermark`, with the customers those records left. -#}
 {% macro touched_customers(resolutions, watermark) -%}
     select customer_id
@@ -46,18 +46,19 @@
 {%- endmacro %}
 
 {#-
-  The scope of a per-customer model, as CTEs to put after its `resolutions` CTE (over int_record_resolutions):
-  `resolved_through` (the newest resolution, stamped on every row written) and, in an incremental build,
-  `touched_customers` since `watermark` (the model's `last_build_watermark('_resolved_through')`).
+  The scope of a per-customer model, as CTEs: `resolved_through` (the newest resolution, stamped on every
+  row written) and, in an incremental build, `touched_customers` since `watermark` (the model's
+  `last_build_watermark('_resolved_through')`). `resolutions` is the relation int_record_resolutions, read
+  by each part itself: through one CTE read three times DuckDB would first copy every record's row.
 -#}
-{% macro per_customer_scope_ctes(incremental, watermark=none) -%}
+{% macro per_customer_scope_ctes(resolutions, incremental, watermark=none) -%}
 resolved_through as (
-    select max(resolved_at) as resolved_through from resolutions
+    select max(resolved_at) as resolved_through from {{ resolutions }}
 ),
 {%- if incremental %}
 
 touched_customers as (
-    {{ tessera.touched_customers('resolutions', watermark) }}
+    {{ tessera.touched_customers(resolutions, watermark) }}
 ),
 {%- endif %}
 {%- endmacro %}

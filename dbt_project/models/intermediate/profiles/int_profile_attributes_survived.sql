@@ -33,11 +33,9 @@ candidates as (
     select * from {{ ref('int_profile_attribute_candidates') }}
 ),
 
-resolutions as (
-    select * from {{ ref('int_record_resolutions') }}
-),
-
-{{ tessera.per_customer_scope_ctes(incremental, last_build_watermark('_resolved_through') if incremental else none) }}
+{{ tessera.per_customer_scope_ctes(
+    ref('int_record_resolutions'), incremental,
+    last_build_watermark('_resolved_through') if incremental else none) }}
 
 scoped_candidates as (
     select * from candidates where {{ tessera.in_customer_scope(incremental, 'customer_id') }}
