@@ -23,6 +23,7 @@ from ingest.report import FileResult
 from ingest.schema import MANIFEST_TABLE
 
 FINAL_STATUSES = ("loaded", "empty", "quarantined")
+_IS_FINAL = "status in (" + ", ".join(f"'{status}'" for status in FINAL_STATUSES) + ")"
 
 
 @dataclass
@@ -34,6 +35,14 @@ class KnownVersions:
     #: (file_path, file_stamp) of the same rows, where a stamp was recorded.
     stamps: set[tuple[str, str]] = field(default_factory=set)
 
+    def has_stamp(self, rel_path: str, stamp: str | None) -> bool:
+        """True when a final version of `rel_path` was recorded with `stamp` (never for no stamp)."""
+        return stamp is not None and (rel_path, stamp) in self.stamps
+
+    def has_version(self, rel_path: str, sha256: str) -> bool:
+        """True when this content of `rel_path` is already in the manifest with a final status."""
+        return (rel_path, sha256) in self.versions
+
 
 def final_versions(con: duckdb.DuckDBPyConnection) -> KnownVersions:
     """Every file version with a final status (see `KnownVersions`).
@@ -43,7 +52,7 @@ def final_versions(con: duckdb.DuckDBPyConnection) -> KnownVersions:
     """
     rows = con.execute(
         f"select distinct file_path, sha256, file_stamp from {MANIFEST_TABLE.qualified_name} "
-        "where status in ('loaded', 'empty', 'quarantined')"
+        f"where {_IS_FINAL}"
     ).fetchall()
     known = KnownVersions()
     for path, sha256, stamp in rows:
@@ -70,7 +79,7 @@ def restamp(con: duckdb.DuckDBPyConnection, restamps: list[Restamp]) -> None:
         cur.begin()
         cur.executemany(
             f"update {MANIFEST_TABLE.qualified_name} set file_stamp = ? where file_path = ? and sha256 = ? "
-            "and status in ('loaded', 'empty', 'quarantined')",
+            f"and {_IS_FINAL}",
             [[r.file_stamp, r.file_path, r.sha256] for r in restamps],
         )
         cur.commit()

@@ -125,13 +125,13 @@ def _identify(
     """
     try:
         file = replace(file, stamp=loader.file_stamp(file))
-        if not rehash and file.stamp is not None and (file.rel_path, file.stamp) in known.stamps:
+        if not rehash and known.has_stamp(file.rel_path, file.stamp):
             return _already_loaded(loader, file)
         sha256 = loader.file_identity(file)
     except OSError as exc:  # vanished or unreadable since discovery: nothing to record, but say so
         result = FileResult(loader.source, file.rel_path, "skipped", message=f"cannot read ({exc})")
         return Landed(result, [f"{file.rel_path}: cannot read, skipped ({exc})"])
-    if (file.rel_path, sha256) in known.versions:
+    if known.has_version(file.rel_path, sha256):
         if file.stamp is not None:
             restamps.append(manifest.Restamp(file.rel_path, sha256, file.stamp))
         return _already_loaded(loader, file)

@@ -72,11 +72,10 @@ def unloaded_files(data_dir: Path, db_path: Path) -> list[InputFile]:
             file = DataFile(source, path, path.relative_to(data_dir).as_posix(), path.stat().st_size)
             if not loader.accepts(file):
                 continue
-            stamp = loader.file_stamp(file)
-            if stamp is not None and (file.rel_path, stamp) in known.stamps:
+            if known.has_stamp(file.rel_path, loader.file_stamp(file)):
                 continue
             sha256 = loader.file_identity(file)
-            if (file.rel_path, sha256) not in known.versions:
+            if not known.has_version(file.rel_path, sha256):
                 found.append(InputFile(source, file.rel_path, sha256))
     return found
 
