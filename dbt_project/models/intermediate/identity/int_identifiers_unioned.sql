@@ -121,14 +121,8 @@ custom_keyed as (
 {#- One row per (record, identifier) by construction: one staged row per record, one column per type. -#}
 unique_pairs as (
     {{ identity_unpivot('segment_typed', "'segment'", 'message_id', 'occurred_at', {
-        'anonymous_id': 'anonymous_id', 'user_id': 'user_id', 'email': 'email', 'phone': 'phone',
-        'device_id': 'device_id'}) }}
-    union all
-    {{ identity_unpivot('segment_typed', "'segment'", 'message_id', 'occurred_at',
-        {'anonymous_id': 'previous_anonymous_id'}) }}
-    union all
-    {{ identity_unpivot('segment_typed', "'segment'", 'message_id', 'occurred_at',
-        {'user_id': 'previous_user_id'}) }}
+        'anonymous_id': ['anonymous_id', 'previous_anonymous_id'], 'user_id': ['user_id', 'previous_user_id'],
+        'email': 'email', 'phone': 'phone', 'device_id': 'device_id'}) }}
     union all
     {{ identity_unpivot('shopify_orders', "'shopify'", 'order_id', 'ordered_at', {
         'shopify_customer_id': 'shopify_customer_id', 'email': 'email', 'phone': 'phone'}) }}

@@ -115,35 +115,32 @@ custom_keyed as (
 ),
 
 {#-
-  Each source's records are joined to their customers once (in an incremental build that keeps only the
-  few resolved since), then unpivoted into one row per attribute value.
+  Each source's records are joined to their customers (in an incremental build that keeps only the few
+  resolved since) and unpivoted into one row per attribute value, in one scan (`unpivot_slots`).
 -#}
 {% for s in sources %}
-{{ s.source }}_resolved as (
-    select
-        records.*,
-        record_customers.customer_id as resolved_customer_id,
-        record_customers.resolved_at as resolved_at
-    from {{ s.cte }} as records
-    inner join {{ s.source }}_record_customers as record_customers
-        on record_customers.record_id = cast(records.{{ s.record_id }} as {{ dbt.type_string() }})
-),
-
+{%- set values = [] %}
+{%- for column in s.attributes.values() %}
+    {%- do values.append('cast(records.' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') %}
+{%- endfor %}
 {{ s.source }}_values as (
-    {%- for attribute, column in s.attributes.items() %}
-    select
-        records.resolved_customer_id as customer_id,
-        '{{ attribute }}' as attribute,
-        cast(records.{{ column }} as {{ dbt.type_string() }}) as value,
-        '{{ s.source }}' as source,
-        cast(records.{{ s.record_id }} as {{ dbt.type_string() }}) as record_id,
-        cast(coalesce({{ s.observed_at }}, records._loaded_at) as {{ dbt.type_timestamp() }})
-            as observed_at,
-        records.resolved_at as _resolved_at
-    from {{ s.source }}_resolved as records
-    where records.{{ column }} is not null
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    select customer_id, attribute, value, source, record_id, observed_at, _resolved_at
+    from (
+        select
+            record_customers.customer_id,
+            unpivot_slots.name as attribute,
+            {{ tessera.unpivot_value(values) }} as value,
+            '{{ s.source }}' as source,
+            cast(records.{{ s.record_id }} as {{ dbt.type_string() }}) as record_id,
+            cast(coalesce({{ s.observed_at }}, records._loaded_at) as {{ dbt.type_timestamp() }})
+                as observed_at,
+            record_customers.resolved_at as _resolved_at
+        from {{ s.cte }} as records
+        inner join {{ s.source }}_record_customers as record_customers
+            on record_customers.record_id = cast(records.{{ s.record_id }} as {{ dbt.type_string() }})
+        cross join {{ tessera.unpivot_slots(s.attributes.keys() | list) }}
+    ) as unpivoted
+    where value is not null
 ),
 {% endfor %}
 
