@@ -55,3 +55,22 @@
     {%- endfor -%}
     {{ return(keys) }}
 {%- endmacro %}
+
+{#
+    `dbt.listagg` on DuckDB: a list sorted by its own values (`order by <measure>`, the only order this
+    project asks for) is collected unordered and sorted once per group (`list_sort`). DuckDB's ordered
+    aggregate buffers and sorts each group's rows: at 1M customers, int_identity_nodes took 15.5 s with
+    it and 11.4 s with the sorted list. Other orders, and limits, are DuckDB's ordered aggregates.
+#}
+{% macro duckdb__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+    {%- set by_itself = order_by_clause and (order_by_clause | trim | lower) == ('order by ' ~ (measure | trim | lower)) -%}
+    {%- if by_itself and not limit_num -%}
+        case when count({{ measure }}) > 0 then
+            array_to_string(list_sort(list({{ measure }}) filter (where {{ measure }} is not null)), {{ delimiter_text }})
+        end
+    {%- elif limit_num -%}
+        list_aggr(list({{ measure }} {{ order_by_clause or '' }})[1:{{ limit_num }}], 'string_agg', {{ delimiter_text }})
+    {%- else -%}
+        string_agg({{ measure }}, {{ delimiter_text }} {{ order_by_clause or '' }})
+    {%- endif -%}
+{%- endmacro %}
