@@ -26,14 +26,18 @@
     {%- endif -%}
     {%- set home = countries[country] -%}
 
-    {#- One regex drops the extension and the `(0)` trunk marker; expressions below repeat `digits`
-        many times, so it must stay cheap. -#}
-    {%- set bare = tessera.regex_replace_all(
+    {#- One regex drops the extension and the `(0)` trunk marker. The expressions below repeat `bare`,
+        `digits` and the E.164 digits many times: where the engine can (`bind_values`) they are named
+        once per row, elsewhere they are written out. -#}
+    {%- set bind = tessera.binds_values() -%}
+    {%- set bare_sql = tessera.regex_replace_all(
         "lower(trim(" ~ expr ~ "))",
         "( *[,;]? *(extension|ext[.]?|x|#) *[.:]? *[0-9]+ *$)|([(]0[)])",
         "") -%}
+    {%- set bare = 'phone_bare' if bind else bare_sql -%}
     {%- set is_well_formed = tessera.regex_matches(bare, "^[+]?[0-9 ./()-]*[0-9][0-9 ./()-]*$") -%}
-    {%- set digits = "translate(" ~ bare ~ ", '+ ./()-', '')" -%}
+    {%- set digits_sql = "translate(" ~ bare ~ ", '+ ./()-', '')" -%}
+    {%- set digits = 'phone_digits' if bind else digits_sql -%}
 
     {%- set national_number -%}
         case
@@ -48,20 +52,28 @@
         end
     {%- endset -%}
 
-    {%- set e164_digits -%}
+    {%- set e164_sql -%}
         case
             when {{ bare }} like '+%' then {{ digits }}
             when {{ digits }} like '00%' then substr({{ digits }}, 3)
             else '{{ home.calling_code }}' || {{ national_number }}
         end
     {%- endset -%}
+    {%- set e164_digits = 'phone_e164' if bind else e164_sql -%}
+
+    {%- set checked -%}
+        case
+            when {{ is_well_formed }}
+                and {{ tessera._is_plausible_e164_digits(e164_digits) }}
+                then '+' || {{ e164_digits }}
+        end
+    {%- endset -%}
 
     {#- The first branch lets engines that evaluate CASE lazily (DuckDB) skip the rest for NULLs. #}
     case
         when {{ expr }} is null then null
-        when {{ is_well_formed }}
-            and {{ tessera._is_plausible_e164_digits(e164_digits) }}
-            then '+' || {{ e164_digits }}
+        else {{ tessera.bind_values([('phone_bare', bare_sql), ('phone_digits', digits_sql), ('phone_e164', e164_sql)], checked)
+            if bind else checked }}
     end
 {%- endmacro %}
 
