@@ -21,8 +21,7 @@
 {% macro normalise_email(expr) -%}
     {%- set cleaned_sql = "lower(" ~ tessera.regex_replace_all(expr, tessera._surrounding_whitespace_pattern(), "") ~ ")" -%}
     {#- The cleaned value is used three times: named once per row where the engine can (`bind_values`). -#}
-    {%- set bind = tessera.binds_values() -%}
-    {%- set cleaned = 'email_cleaned' if bind else cleaned_sql -%}
+    {%- set cleaned = tessera.bound_value('email_cleaned', cleaned_sql) -%}
     {%- set checked -%}
         case
             when length({{ cleaned }}) <= 254 and {{ tessera.regex_matches(cleaned, tessera._email_pattern()) }}
@@ -31,6 +30,6 @@
     {%- endset -%}
     case
         when {{ expr }} is null then null
-        else {{ tessera.bind_values([('email_cleaned', cleaned_sql)], checked) if bind else checked }}
+        else {{ tessera.bind_values([('email_cleaned', cleaned_sql)], checked) }}
     end
 {%- endmacro %}

@@ -29,15 +29,14 @@
     {#- One regex drops the extension and the `(0)` trunk marker. The expressions below repeat `bare`,
         `digits` and the E.164 digits many times: where the engine can (`bind_values`) they are named
         once per row, elsewhere they are written out. -#}
-    {%- set bind = tessera.binds_values() -%}
     {%- set bare_sql = tessera.regex_replace_all(
         "lower(trim(" ~ expr ~ "))",
         "( *[,;]? *(extension|ext[.]?|x|#) *[.:]? *[0-9]+ *$)|([(]0[)])",
         "") -%}
-    {%- set bare = 'phone_bare' if bind else bare_sql -%}
+    {%- set bare = tessera.bound_value('phone_bare', bare_sql) -%}
     {%- set is_well_formed = tessera.regex_matches(bare, "^[+]?[0-9 ./()-]*[0-9][0-9 ./()-]*$") -%}
     {%- set digits_sql = "translate(" ~ bare ~ ", '+ ./()-', '')" -%}
-    {%- set digits = 'phone_digits' if bind else digits_sql -%}
+    {%- set digits = tessera.bound_value('phone_digits', digits_sql) -%}
 
     {%- set national_number -%}
         case
@@ -59,7 +58,7 @@
             else '{{ home.calling_code }}' || {{ national_number }}
         end
     {%- endset -%}
-    {%- set e164_digits = 'phone_e164' if bind else e164_sql -%}
+    {%- set e164_digits = tessera.bound_value('phone_e164', e164_sql) -%}
 
     {%- set checked -%}
         case
@@ -72,8 +71,8 @@
     {#- The first branch lets engines that evaluate CASE lazily (DuckDB) skip the rest for NULLs. #}
     case
         when {{ expr }} is null then null
-        else {{ tessera.bind_values([('phone_bare', bare_sql), ('phone_digits', digits_sql), ('phone_e164', e164_sql)], checked)
-            if bind else checked }}
+        else {{ tessera.bind_values(
+            [('phone_bare', bare_sql), ('phone_digits', digits_sql), ('phone_e164', e164_sql)], checked) }}
     end
 {%- endmacro %}
 
