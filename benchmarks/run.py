@@ -104,6 +104,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     options = parser.parse_args(argv)
     if options.customers < 1:
         parser.error("--customers must be at least 1")
+    # dbt runs from the project folder: relative paths would land its target there.
+    options.work_dir = options.work_dir.resolve()
     return options
 
 
