@@ -16,6 +16,10 @@ from staging_harness import Normalisers
         ("2024-01-01T10:00:00.123-05:00", dt.datetime(2024, 1, 1, 15, 0, 0, 123000)),
         ("2024-01-01T10:00:00+0200", dt.datetime(2024, 1, 1, 8, 0)),
         ("2024-01-01T10:00:00Z", dt.datetime(2024, 1, 1, 10, 0)),
+        # The usual shape takes DuckDB's shortcut past the regex; so does this look-alike, which is no time.
+        ("2024-01-01T10:00:00.123Z", dt.datetime(2024, 1, 1, 10, 0, 0, 123000)),
+        ("2024-01-01Tab:cd:efZ", None),
+        ("2024-02-30T10:00:00Z", None),
         ("2024-01-01 10:00:00 UTC", dt.datetime(2024, 1, 1, 10, 0)),
         ("2024-07-01 10:00:00 Europe/Paris", dt.datetime(2024, 7, 1, 8, 0)),
         # No offset: already UTC, whatever the session's time zone (here New York).
