@@ -15,7 +15,12 @@ SURVIVED = (
     "select customer_id, attribute, value, source, updated_at, candidate_count"
     " from main.int_profile_attributes_survived order by all"
 )
-SELECT = ("+int_profile_attributes_survived", "customer_identifiers")
+GOLDEN = (
+    "select * exclude (_resolved_through, _settings_signature)"
+    " from main.int_customer_golden_records order by all"
+)
+SELECT = ("+int_profile_attributes_survived", "customer_identifiers", "int_customer_golden_records")
+FULL_REFRESH = ("int_profile_attributes_survived", "int_customer_golden_records", "--full-refresh")
 NEW_RULES = {"profile_survivorship": {"first_name": {"rule": "most_recent"}}}
 
 
@@ -46,6 +51,10 @@ def _stamps(world: Warehouse) -> dict[str, Any]:
     )
 
 
+def _golden_stamps(world: Warehouse) -> dict[str, Any]:
+    return dict(world.query("select customer_id, _resolved_through from main.int_customer_golden_records"))
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     world = Warehouse.create(tmp_path_factory.mktemp("survivorship"))
@@ -68,6 +77,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     world.dbt("run", "--select", *SELECT)
     runs: dict[str, Any] = {
+        "golden_stamps_before": _golden_stamps(world),
         "before": {name: _survived(world, email) for name, email in [("ann", ANN), ("cat", CAT)]},
         "customers_before": {email: _customer(world, email) for email in (ANN, BOB, CAT, DAN, EVE)},
         "stamps_before": _stamps(world),
@@ -86,14 +96,19 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     runs["customers_after"] = {email: _customer(world, email) for email in (ANN, BOB, CAT, DAN, EVE)}
     runs["stamps_after"] = _stamps(world)
     runs["incremental"] = world.query(SURVIVED)
-    world.dbt("run", "--select", "int_profile_attributes_survived", "--full-refresh")
+    runs["golden_incremental"] = world.query(GOLDEN)
+    runs["golden_stamps_after"] = _golden_stamps(world)
+    world.dbt("run", "--select", *FULL_REFRESH)
     runs["full"] = world.query(SURVIVED)
+    runs["golden_full"] = world.query(GOLDEN)
 
     # A change of rules redoes every customer, with no new data.
     world.dbt("run", "--select", *SELECT, dbt_vars=NEW_RULES)
     runs["rules_incremental"] = world.query(SURVIVED)
-    world.dbt("run", "--select", "int_profile_attributes_survived", "--full-refresh", dbt_vars=NEW_RULES)
+    runs["golden_rules_incremental"] = world.query(GOLDEN)
+    world.dbt("run", "--select", *FULL_REFRESH, dbt_vars=NEW_RULES)
     runs["rules_full"] = world.query(SURVIVED)
+    runs["golden_rules_full"] = world.query(GOLDEN)
 
     # A table kept by the version before stamps, holding a customer gone since: the next build redoes all.
     with duckdb.connect(str(world.db_path)) as con:
@@ -113,6 +128,18 @@ def test_incremental_survivorship_equals_a_full_refresh(runs: dict[str, Any]) ->
     assert runs["rules_incremental"] == runs["rules_full"]
     assert runs["rules_full"] != runs["full"]  # the rule change did change a first name
     assert runs["upgraded"] == runs["rules_full"]
+
+
+def test_incremental_golden_records_equal_a_full_refresh(runs: dict[str, Any]) -> None:
+    assert runs["golden_incremental"] == runs["golden_full"]
+    assert runs["golden_rules_incremental"] == runs["golden_rules_full"]
+    assert runs["golden_rules_full"] != runs["golden_full"]
+    # One row per customer: the merged-away id's row is gone, the untouched customer was not rewritten.
+    assert set(runs["golden_stamps_after"]) == set(runs["customers_after"].values())
+    eve = runs["customers_before"][EVE]
+    assert runs["golden_stamps_after"][eve] == runs["golden_stamps_before"][eve]
+    ann = runs["customers_before"][ANN]
+    assert runs["golden_stamps_after"][ann] > runs["golden_stamps_before"][ann]
 
 
 def test_new_values_and_a_merge_are_redone(runs: dict[str, Any]) -> None:

@@ -48,10 +48,11 @@
 {#-
   The scope of a per-customer model, as CTEs: `resolved_through` (the newest resolution, stamped on every
   row written) and, in an incremental build, `touched_customers` since `watermark` (the model's
-  `last_build_watermark('_resolved_through')`). `resolutions` is the relation int_record_resolutions, read
-  by each part itself: through one CTE read three times DuckDB would first copy every record's row.
+  `last_build_watermark('_resolved_through')`), with the owners of identifiers that moved when `history` is
+  given. `resolutions` is the relation int_record_resolutions, read by each part itself: through one CTE
+  read three times DuckDB would first copy every record's row.
 -#}
-{% macro per_customer_scope_ctes(resolutions, incremental, watermark=none) -%}
+{% macro per_customer_scope_ctes(resolutions, incremental, watermark=none, history=none) -%}
 resolved_through as (
     select max(resolved_at) as resolved_through from {{ resolutions }}
 ),
@@ -59,8 +60,23 @@ resolved_through as (
 
 touched_customers as (
     {{ tessera.touched_customers(resolutions, watermark) }}
+    {%- if history is not none %}
+    union
+    {{ tessera.identifier_owners_changed(history, watermark) }}
+    {%- endif %}
 ),
 {%- endif %}
+{%- endmacro %}
+
+{#- The customers an identifier joined or left after `watermark`, from `history` (the relation
+    int_identity_assignment_history): for a model that lists a customer's identifiers. Moving identifiers
+    re-resolve their records, but a record whose identifiers sit in several customers resolves to one of
+    them only, so the others would not be touched. Every earlier owner counts: redoing more is harmless. -#}
+{% macro identifier_owners_changed(history, watermark) -%}
+    select customer_id
+    from {{ history }}
+    where customer_id is not null
+        and identifier_key in (select identifier_key from {{ history }} where assigned_at > {{ watermark }})
 {%- endmacro %}
 
 {#- The rows of the customers a build redoes (`customer_column`): all, unless `incremental`. -#}

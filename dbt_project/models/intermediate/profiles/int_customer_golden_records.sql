@@ -2,22 +2,63 @@
   The golden record: one row per customer with every surviving attribute, the source and time each came
   from, and all of the customer's emails and phones (from `customer_identifiers`, sorted).
   `email` and `phone` are published as `primary_email` and `primary_phone`.
+
+  Incremental per customer, like int_profile_attributes_survived (macros/profiles/touched_customers.sql): a
+  build redoes the customers whose records were resolved since the newest resolution it consumed
+  (`_resolved_through`), now and before, and the customers an identifier joined or left since (their email
+  and phone lists), and replaces their rows (delete+insert on customer_id); every customer when the
+  survivorship settings changed (`_settings_signature`). A redone customer that no longer exists writes a
+  placeholder with no signature, which the post-hook deletes with any row of other settings. A full refresh
+  gives the same rows (tests/profiles/test_incremental_survivorship.py).
 -#}
+{{ config(
+    materialized=tessera.upsert_materialization(),
+    unique_key=['customer_id'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ tessera.delete_rows_not_signed(profile_survivorship_signature()) if is_incremental() }}",
+) }}
+
+-- depends_on: {{ ref('int_identity_assignment_history') }}
 
 {%- set published = {'email': 'primary_email', 'phone': 'primary_phone'} -%}
+{%- set settings_signature = profile_survivorship_signature() %}
+{%- set incremental = is_incremental() and kept_table_has_column('_settings_signature')
+    and not kept_rows_differ(settings_signature) %}
 
 with
 
+{{ tessera.per_customer_scope_ctes(
+    ref('int_record_resolutions'), incremental,
+    last_build_watermark('_resolved_through') if incremental else none,
+    history=ref('int_identity_assignment_history')) }}
+
 survived as (
     select * from {{ ref('int_profile_attributes_survived') }}
+    where {{ tessera.in_customer_scope(incremental, 'customer_id') }}
 ),
 
 customer_identifiers as (
     select * from {{ ref('customer_identifiers') }}
+    where {{ tessera.in_customer_scope(incremental, 'customer_id') }}
 ),
 
-customers as (
+existing_customers as (
     select distinct customer_id from customer_identifiers
+),
+
+{#- In an incremental build every redone customer gets a row: one that no longer exists is a placeholder (no
+    signature) that replaces its old row. -#}
+customers as (
+    {%- if incremental %}
+    select
+        touched_customers.customer_id,
+        existing_customers.customer_id is not null as is_customer
+    from touched_customers
+    left join existing_customers on existing_customers.customer_id = touched_customers.customer_id
+    {%- else %}
+    select customer_id, true as is_customer from existing_customers
+    {%- endif %}
 ),
 
 contact_lists as (
@@ -73,8 +114,11 @@ final as (
         pivoted.country_code_source,
         pivoted.country_code_updated_at,
         contact_lists.all_emails,
-        contact_lists.all_phones
+        contact_lists.all_phones,
+        resolved_through.resolved_through as _resolved_through,
+        case when customers.is_customer then '{{ settings_signature }}' end as _settings_signature
     from customers
+    cross join resolved_through
     left join pivoted on pivoted.customer_id = customers.customer_id
     left join contact_lists on contact_lists.customer_id = customers.customer_id
 )

@@ -8,6 +8,17 @@
 -#}
 
 {%- set purposes = tessera.profile_consent_purposes() -%}
+{%- set golden_columns = [
+    'customer_id',
+    'first_name', 'first_name_source', 'first_name_updated_at',
+    'last_name', 'last_name_source', 'last_name_updated_at', 'full_name',
+    'primary_email', 'primary_email_source', 'primary_email_updated_at',
+    'primary_phone', 'primary_phone_source', 'primary_phone_updated_at',
+    'address_line1', 'address_line1_source', 'address_line1_updated_at',
+    'city', 'city_source', 'city_updated_at',
+    'postal_code', 'postal_code_source', 'postal_code_updated_at',
+    'country_code', 'country_code_source', 'country_code_updated_at',
+    'all_emails', 'all_phones'] -%}
 
 with
 
@@ -57,7 +68,10 @@ as_of as (
 
 joined as (
     select
-        golden_records.*,
+        {#- The golden record's columns, without its stamps (_resolved_through, _settings_signature). #}
+        {%- for column in golden_columns %}
+        golden_records.{{ column }},
+        {%- endfor %}
         activity_traits.first_event_at,
         activity_traits.last_event_at,
         order_traits.first_order_at,
