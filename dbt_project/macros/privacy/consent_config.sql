@@ -72,3 +72,9 @@
   {{- local_md5(tojson([consent_purposes(), consent_esp_revocations(), consent_hard_bounce_events(),
       consent_traits(), consent_crm_marketing_status()], sort_keys=true)) -}}
 {%- endmacro %}
+
+{#- A digest of what customer_consent derives from besides the changes: when it changes, an incremental
+    build redoes every customer. -#}
+{% macro customer_consent_signature() -%}
+  {{- local_md5(tojson([consent_settings_signature(), consent_defaults()], sort_keys=true)) -}}
+{%- endmacro %}

@@ -2,23 +2,60 @@
   Current consent per customer and purpose: the latest change decides (a revocation wins a tie); a
   purpose nobody recorded gets its configured default (`consent_defaults()`, source `default`).
   Syncs that declare a purpose send only customers whose status for it is `granted`.
+
+  Incremental per customer (macros/profiles/touched_customers.sql): a customer's changes move only when
+  int_record_resolutions re-resolves one of its records (now or before), and a customer appears or goes
+  with its identifiers. So a build redoes the customers of the records resolved since the newest resolution
+  it consumed (`_resolved_through`) and those an identifier joined or left since, and replaces all their
+  rows (delete+insert on customer_id); every customer when the consent settings or defaults changed
+  (`_settings_signature`). A redone customer that no longer exists writes a placeholder with no signature,
+  which the post-hook deletes. A full refresh gives the same rows (tests/privacy/test_consent_incremental.py).
 -#}
+{{ config(
+    materialized=tessera.upsert_materialization(),
+    unique_key=['customer_id'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ tessera.delete_rows_not_signed(customer_consent_signature()) if is_incremental() }}",
+) }}
+
+-- depends_on: {{ ref('int_identity_assignment_history') }}
 
 {%- set purposes = consent_purposes() -%}
 {%- set defaults = consent_defaults() -%}
+{%- set settings_signature = customer_consent_signature() %}
+{%- set incremental = is_incremental() and kept_table_has_column('_settings_signature')
+    and not kept_rows_differ(settings_signature) %}
 
 with
 
+{{ tessera.per_customer_scope_ctes(
+    ref('int_record_resolutions'), incremental,
+    last_build_watermark('_resolved_through') if incremental else none,
+    history=ref('int_identity_assignment_history')) }}
+
 consent_changes as (
     select * from {{ ref('int_consent_changes_unioned') }}
+    where {{ tessera.in_customer_scope(incremental, 'customer_id') }}
 ),
 
-customer_identifiers as (
-    select * from {{ ref('customer_identifiers') }}
+existing_customers as (
+    select distinct customer_id from {{ ref('customer_identifiers') }}
+    where {{ tessera.in_customer_scope(incremental, 'customer_id') }}
 ),
 
+{#- In an incremental build every redone customer gets rows: one that no longer exists gets a placeholder
+    (no purpose, no signature) that replaces its old rows. -#}
 customers as (
-    select distinct customer_id from customer_identifiers
+    {%- if incremental %}
+    select
+        touched_customers.customer_id,
+        existing_customers.customer_id is not null as is_customer
+    from touched_customers
+    left join existing_customers on existing_customers.customer_id = touched_customers.customer_id
+    {%- else %}
+    select customer_id, true as is_customer from existing_customers
+    {%- endif %}
 ),
 
 purposes as (
@@ -53,12 +90,34 @@ final as (
         latest_changes.occurred_at as changed_at,
         coalesce(latest_changes.consent_source, 'default') as consent_source,
         latest_changes.source as changed_by_source,
-        coalesce(latest_changes.change_count, 0) as change_count
+        coalesce(latest_changes.change_count, 0) as change_count,
+        resolved_through.resolved_through as _resolved_through,
+        '{{ settings_signature }}' as _settings_signature
     from customers
     cross join purposes
+    cross join resolved_through
     left join latest_changes
         on latest_changes.customer_id = customers.customer_id
         and latest_changes.purpose = purposes.purpose
+    where customers.is_customer
+    {%- if incremental %}
+    union all
+    select
+        customers.customer_id,
+        cast(null as {{ dbt.type_string() }}) as purpose,
+        cast(null as {{ dbt.type_string() }}) as status,
+        cast(null as {{ dbt.type_boolean() }}) as is_granted,
+        cast(null as {{ dbt.type_boolean() }}) as is_default,
+        cast(null as {{ dbt.type_timestamp() }}) as changed_at,
+        cast(null as {{ dbt.type_string() }}) as consent_source,
+        cast(null as {{ dbt.type_string() }}) as changed_by_source,
+        cast(null as {{ dbt.type_bigint() }}) as change_count,
+        resolved_through.resolved_through as _resolved_through,
+        cast(null as {{ dbt.type_string() }}) as _settings_signature
+    from customers
+    cross join resolved_through
+    where not customers.is_customer
+    {%- endif %}
 )
 
 select * from final
