@@ -14,6 +14,9 @@
     a record that is gone.
   - delete_placeholder_nodes (int_identity_nodes): delete the placeholders of nodes no record carries any
     more (they have replaced the old rows).
+  - delete_unassigned_identifiers (int_identity_current_assignments): delete the placeholders of
+    identifiers released or gone (they have replaced the old rows) and the rows without `_node_updated_at`,
+    which only the build after an upgrade leaves (it rewrote every current row).
 -#}
 {% macro release_records_of_gone_customers() -%}
     update {{ this }} as kept
@@ -40,6 +43,11 @@
 
 {% macro delete_placeholder_nodes() -%}
     delete from {{ this }} where identifier_key is null
+{%- endmacro %}
+
+
+{% macro delete_unassigned_identifiers() -%}
+    delete from {{ this }} where customer_id is null or _node_updated_at is null
 {%- endmacro %}
 
 
