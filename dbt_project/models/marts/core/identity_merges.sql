@@ -14,62 +14,57 @@
     full_refresh=false,
 ) }}
 
+{#- The history, the current assignments and the nodes are read by each part that needs them: through a
+    CTE read several times DuckDB would copy each whole first. -#}
+{%- set history = ref('int_identity_assignment_history') %}
+{%- set current_assignments = ref('int_identity_current_assignments') %}
+{%- set nodes = ref('int_identity_nodes') %}
+
 with
-
-history as (
-    select * from {{ ref('int_identity_assignment_history') }}
-),
-
-current_assignments as (
-    select * from {{ ref('int_identity_current_assignments') }}
-),
 
 resolved_edges as (
     select * from {{ ref('int_identity_edges_resolved') }}
-),
-
-nodes as (
-    select * from {{ ref('int_identity_nodes') }}
 ),
 
 rejected_identifiers as (
     select * from {{ ref('identity_rejected_identifiers') }}
 ),
 
+{#- The history is ranked only for the identifiers a part needs, not whole. -#}
 run_changes as (
     select identifier_key, customer_id
-    from history
+    from {{ history }}
     where assigned_at = {{ identity_run_at() }}
 ),
 
-earlier_history_ranked as (
-    select
-        identifier_key,
-        customer_id,
-        row_number() over (partition by identifier_key order by assigned_at desc) as recency_rank
-    from history
-    where assigned_at < {{ identity_run_at() }}
-),
-
-previous_assignments as (
+{#- The customer each identifier this run moved had before. -#}
+moved_from as (
     select identifier_key, customer_id
-    from earlier_history_ranked
+    from (
+        select
+            identifier_key,
+            customer_id,
+            row_number() over (partition by identifier_key order by assigned_at desc) as recency_rank
+        from {{ history }}
+        where assigned_at < {{ identity_run_at() }}
+            and identifier_key in (select identifier_key from run_changes)
+    ) as ranked
     where recency_rank = 1 and customer_id is not null
 ),
 
 live_customers as (
-    select distinct customer_id from current_assignments
+    select distinct customer_id from {{ current_assignments }}
 ),
 
 transitions as (
     select
-        previous_assignments.customer_id as previous_customer_id,
+        moved_from.customer_id as previous_customer_id,
         run_changes.customer_id as current_customer_id,
         count(*) as identifiers_moved
     from run_changes
-    inner join previous_assignments on previous_assignments.identifier_key = run_changes.identifier_key
+    inner join moved_from on moved_from.identifier_key = run_changes.identifier_key
     where run_changes.customer_id is not null
-    group by previous_assignments.customer_id, run_changes.customer_id
+    group by moved_from.customer_id, run_changes.customer_id
 ),
 
 events as (
@@ -99,8 +94,41 @@ involved_customers as (
 
 involved_nodes as (
     select current_assignments.node_id
-    from current_assignments
+    from {{ current_assignments }} as current_assignments
     inner join involved_customers on involved_customers.customer_id = current_assignments.customer_id
+),
+
+candidate_edges as (
+    select resolved_edges.*
+    from resolved_edges
+    inner join involved_nodes on involved_nodes.node_id = resolved_edges.node_a
+),
+
+{#- The identifiers whose customer before this run the links need: both ends of those edges, and every
+    identifier an involved customer ever held (a split's rejected identifier). -#}
+linked_keys as (
+    select nodes.identifier_key
+    from {{ nodes }} as nodes
+    where nodes.node_id in (select node_a from candidate_edges)
+        or nodes.node_id in (select node_b from candidate_edges)
+    union
+    select identifier_key
+    from {{ history }}
+    where customer_id in (select customer_id from involved_customers)
+),
+
+previous_assignments as (
+    select identifier_key, customer_id
+    from (
+        select
+            identifier_key,
+            customer_id,
+            row_number() over (partition by identifier_key order by assigned_at desc) as recency_rank
+        from {{ history }}
+        where assigned_at < {{ identity_run_at() }}
+            and identifier_key in (select identifier_key from linked_keys)
+    ) as ranked
+    where recency_rank = 1 and customer_id is not null
 ),
 
 {#- Both ends of those edges, with the customer before and after this run. -#}
@@ -118,14 +146,13 @@ edge_ends as (
         previous_b.customer_id as previous_customer_b,
         current_a.customer_id as current_customer_a,
         current_b.customer_id as current_customer_b
-    from resolved_edges
-    inner join involved_nodes on involved_nodes.node_id = resolved_edges.node_a
-    inner join nodes as end_a on end_a.node_id = resolved_edges.node_a
-    inner join nodes as end_b on end_b.node_id = resolved_edges.node_b
+    from candidate_edges as resolved_edges
+    inner join {{ nodes }} as end_a on end_a.node_id = resolved_edges.node_a
+    inner join {{ nodes }} as end_b on end_b.node_id = resolved_edges.node_b
     left join previous_assignments as previous_a on previous_a.identifier_key = end_a.identifier_key
     left join previous_assignments as previous_b on previous_b.identifier_key = end_b.identifier_key
-    left join current_assignments as current_a on current_a.identifier_key = end_a.identifier_key
-    left join current_assignments as current_b on current_b.identifier_key = end_b.identifier_key
+    left join {{ current_assignments }} as current_a on current_a.identifier_key = end_a.identifier_key
+    left join {{ current_assignments }} as current_b on current_b.identifier_key = end_b.identifier_key
 ),
 
 {#- A merge's link: a kept edge from an identifier of the merged customer to one that was not in it. -#}
@@ -200,7 +227,7 @@ split_identifier_links as (
         ) as link_rank
     from events
     inner join previous_assignments on previous_assignments.customer_id = events.surviving_customer_id
-    inner join nodes on nodes.identifier_key = previous_assignments.identifier_key
+    inner join {{ nodes }} as nodes on nodes.identifier_key = previous_assignments.identifier_key
     inner join rejected_identifiers
         on rejected_identifiers.identifier_type = nodes.identifier_type
         and rejected_identifiers.identifier_value = nodes.identifier_value
