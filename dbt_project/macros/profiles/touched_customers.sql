@@ -79,6 +79,21 @@ touched_customers as (
         and identifier_key in (select identifier_key from {{ history }} where assigned_at > {{ watermark }})
 {%- endmacro %}
 
+{#- The customers a build writes, with `is_customer` (false: a redone customer that no longer exists, whose
+    placeholder replaces its old rows). Reads the CTEs `existing_customers` (the model's customers, in
+    scope) and, in an incremental build, `touched_customers`. -#}
+{% macro written_customers(incremental) -%}
+    {%- if incremental %}
+    select
+        touched_customers.customer_id,
+        existing_customers.customer_id is not null as is_customer
+    from touched_customers
+    left join existing_customers on existing_customers.customer_id = touched_customers.customer_id
+    {%- else %}
+    select customer_id, true as is_customer from existing_customers
+    {%- endif %}
+{%- endmacro %}
+
 {#- The rows of the customers a build redoes (`customer_column`): all, unless `incremental`. -#}
 {% macro in_customer_scope(incremental, customer_column) -%}
     {%- if incremental -%}

@@ -50,15 +50,7 @@ existing_customers as (
 {#- In an incremental build every redone customer gets a row: one that no longer exists is a placeholder (no
     signature) that replaces its old row. -#}
 customers as (
-    {%- if incremental %}
-    select
-        touched_customers.customer_id,
-        existing_customers.customer_id is not null as is_customer
-    from touched_customers
-    left join existing_customers on existing_customers.customer_id = touched_customers.customer_id
-    {%- else %}
-    select customer_id, true as is_customer from existing_customers
-    {%- endif %}
+    {{ tessera.written_customers(incremental) }}
 ),
 
 contact_lists as (

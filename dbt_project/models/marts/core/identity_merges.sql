@@ -30,7 +30,7 @@ rejected_identifiers as (
     select * from {{ ref('identity_rejected_identifiers') }}
 ),
 
-{#- The history is ranked only for the identifiers a part needs, not whole. -#}
+{#- The history is ranked only for the identifiers a part needs (macro customers_before_run), not whole. -#}
 run_changes as (
     select identifier_key, customer_id
     from {{ history }}
@@ -39,17 +39,7 @@ run_changes as (
 
 {#- The customer each identifier this run moved had before. -#}
 moved_from as (
-    select identifier_key, customer_id
-    from (
-        select
-            identifier_key,
-            customer_id,
-            row_number() over (partition by identifier_key order by assigned_at desc) as recency_rank
-        from {{ history }}
-        where assigned_at < {{ identity_run_at() }}
-            and identifier_key in (select identifier_key from run_changes)
-    ) as ranked
-    where recency_rank = 1 and customer_id is not null
+    {{ tessera.customers_before_run(history, 'run_changes') }}
 ),
 
 live_customers as (
@@ -118,17 +108,7 @@ linked_keys as (
 ),
 
 previous_assignments as (
-    select identifier_key, customer_id
-    from (
-        select
-            identifier_key,
-            customer_id,
-            row_number() over (partition by identifier_key order by assigned_at desc) as recency_rank
-        from {{ history }}
-        where assigned_at < {{ identity_run_at() }}
-            and identifier_key in (select identifier_key from linked_keys)
-    ) as ranked
-    where recency_rank = 1 and customer_id is not null
+    {{ tessera.customers_before_run(history, 'linked_keys') }}
 ),
 
 {#- Both ends of those edges, with the customer before and after this run. -#}
@@ -266,3 +246,4 @@ final as (
 )
 
 select * from final
+

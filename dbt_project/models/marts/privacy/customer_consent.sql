@@ -47,15 +47,7 @@ existing_customers as (
 {#- In an incremental build every redone customer gets rows: one that no longer exists gets a placeholder
     (no purpose, no signature) that replaces its old rows. -#}
 customers as (
-    {%- if incremental %}
-    select
-        touched_customers.customer_id,
-        existing_customers.customer_id is not null as is_customer
-    from touched_customers
-    left join existing_customers on existing_customers.customer_id = touched_customers.customer_id
-    {%- else %}
-    select customer_id, true as is_customer from existing_customers
-    {%- endif %}
+    {{ tessera.written_customers(incremental) }}
 ),
 
 purposes as (
