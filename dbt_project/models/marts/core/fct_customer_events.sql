@@ -318,7 +318,8 @@ final as (
         channel,
         properties,
         _loaded_at,
-        _resolved_at
+        _resolved_at,
+        {{ identity_run_at() }} as _built_at
     from changed_events
     where occurred_at is not null
 )
