@@ -23,17 +23,10 @@ FULL_REFRESH = ("customer_consent", "--full-refresh")
 NEW_DEFAULTS = {"consent_defaults": {"analytics": "not_given"}}
 
 
-def _customer(world: Warehouse, email: str) -> str:
-    return world.query(
-        "select customer_id from main.customer_identifiers"
-        " where identifier_type = 'email' and identifier_value = ?",
-        [email],
-    )[0][0]
-
-
 def _status(world: Warehouse, email: str) -> dict[str, str]:
     rows = world.query(
-        "select purpose, status from main.customer_consent where customer_id = ?", [_customer(world, email)]
+        "select purpose, status from main.customer_consent where customer_id = ?",
+        [world.customer_with_email(email)],
     )
     return dict(rows)
 
@@ -71,7 +64,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     world.dbt("run", "--select", *SELECT)
     runs: dict[str, Any] = {
-        "customers_before": {email: _customer(world, email) for email in (ANN, BOB, DAN, EVE)},
+        "customers_before": {email: world.customer_with_email(email) for email in (ANN, BOB, DAN, EVE)},
         "ann_before": _status(world, ANN),
         "stamps_before": _stamps(world),
     }
@@ -80,7 +73,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     world.insert("consent_events", [consent(ANN, "email_marketing", "revoked", "2025-03-01T00:00:00Z")])
     world.insert("segment_events", [segment_identify("s2", "u-dan", "2025-03-02T00:00:00Z", email=BOB)])
     world.dbt("run", "--select", *SELECT)
-    runs["customers_after"] = {email: _customer(world, email) for email in (ANN, BOB, DAN, EVE)}
+    runs["customers_after"] = {email: world.customer_with_email(email) for email in (ANN, BOB, DAN, EVE)}
     runs["ann_after"] = _status(world, ANN)
     runs["bob_after"] = _status(world, BOB)
     runs["stamps_after"] = _stamps(world)

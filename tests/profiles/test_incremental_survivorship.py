@@ -24,20 +24,12 @@ FULL_REFRESH = ("int_profile_attributes_survived", "int_customer_golden_records"
 NEW_RULES = {"profile_survivorship": {"first_name": {"rule": "most_recent"}}}
 
 
-def _customer(world: Warehouse, email: str) -> str:
-    return world.query(
-        "select customer_id from main.customer_identifiers"
-        " where identifier_type = 'email' and identifier_value = ?",
-        [email],
-    )[0][0]
-
-
 def _survived(world: Warehouse, email: str) -> dict[str, tuple]:
     """attribute -> (value, source, candidate_count) of the customer holding `email`."""
     rows = world.query(
         "select attribute, value, source, candidate_count from main.int_profile_attributes_survived"
         " where customer_id = ?",
-        [_customer(world, email)],
+        [world.customer_with_email(email)],
     )
     return {row[0]: tuple(row[1:]) for row in rows}
 
@@ -79,7 +71,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     runs: dict[str, Any] = {
         "golden_stamps_before": _golden_stamps(world),
         "before": {name: _survived(world, email) for name, email in [("ann", ANN), ("cat", CAT)]},
-        "customers_before": {email: _customer(world, email) for email in (ANN, BOB, CAT, DAN, EVE)},
+        "customers_before": {email: world.customer_with_email(email) for email in (ANN, BOB, CAT, DAN, EVE)},
         "stamps_before": _stamps(world),
     }
 
@@ -93,7 +85,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     runs["after"] = {
         name: _survived(world, email) for name, email in [("ann", ANN), ("bob", BOB), ("cat", CAT)]
     }
-    runs["customers_after"] = {email: _customer(world, email) for email in (ANN, BOB, CAT, DAN, EVE)}
+    runs["customers_after"] = {email: world.customer_with_email(email) for email in (ANN, BOB, CAT, DAN, EVE)}
     runs["stamps_after"] = _stamps(world)
     runs["incremental"] = world.query(SURVIVED)
     runs["golden_incremental"] = world.query(GOLDEN)

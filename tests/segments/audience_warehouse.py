@@ -89,6 +89,14 @@ class Warehouse:
         with connect_warehouse(self.db_path) as con:
             return con.execute(sql, params or []).fetchall()
 
+    def customer_with_email(self, email: str) -> str:
+        """The customer id holding `email` (from customer_identifiers)."""
+        return self.query(
+            "select customer_id from main.customer_identifiers"
+            " where identifier_type = 'email' and identifier_value = ?",
+            [email],
+        )[0][0]
+
     def dbt(self, *args: str, dbt_vars: Mapping[str, Any] | None = None, check: bool = True) -> DbtOutcome:
         """Run `dbt <args>` on the project copy (as_of pinned to AS_OF unless `dbt_vars` says otherwise)."""
         full = [

@@ -36,14 +36,13 @@
     DuckDB's TIMESTAMP cast ignores offsets, hence TIMESTAMPTZ for values that carry one; values without
     one go through TIMESTAMP so the session time zone never applies. No ISO guard: the loaders accept what
     DuckDB's casts accept (see ingest/checks.py), and try_cast turns the rest (2024-02-30) into NULL.
-    The first branch is a shortcut for the usual shape (`2024-01-05T10:00:00.000Z`) that skips the regex:
-    any value it takes that the regex would not has no digits where the cast needs them, so both give NULL.
+    The `like` is a shortcut for the usual shape (`2024-01-05T10:00:00.000Z`) that skips the regex: any value
+    it takes that the regex would not has no digits where the cast needs them, so both give NULL.
 -#}
 {% macro duckdb__parse_timestamp_utc(expr) -%}
     case
         when trim({{ expr }}) like '____-__-__T__:__:__%Z'
-            then cast(try_cast(trim({{ expr }}) as timestamp with time zone) at time zone 'UTC' as timestamp)
-        when {{ tessera.regex_matches("lower(trim(" ~ expr ~ "))", tessera._timestamp_offset_pattern()) }}
+            or {{ tessera.regex_matches("lower(trim(" ~ expr ~ "))", tessera._timestamp_offset_pattern()) }}
             then cast(try_cast(trim({{ expr }}) as timestamp with time zone) at time zone 'UTC' as timestamp)
         else try_cast(trim({{ expr }}) as timestamp)
     end

@@ -45,7 +45,7 @@ existing_customers as (
 ),
 
 {#- In an incremental build every redone customer gets rows: one that no longer exists gets a placeholder
-    (no purpose, no signature) that replaces its old rows. -#}
+    that replaces its old rows. -#}
 customers as (
     {{ tessera.written_customers(incremental) }}
 ),
@@ -72,6 +72,7 @@ latest_changes as (
     select * from ranked_changes where recency_rank = 1
 ),
 
+{#- A customer that no longer exists gets one placeholder row (no purpose, no signature). -#}
 final as (
     select
         customers.customer_id,
@@ -84,32 +85,13 @@ final as (
         latest_changes.source as changed_by_source,
         coalesce(latest_changes.change_count, 0) as change_count,
         resolved_through.resolved_through as _resolved_through,
-        '{{ settings_signature }}' as _settings_signature
+        case when customers.is_customer then '{{ settings_signature }}' end as _settings_signature
     from customers
-    cross join purposes
     cross join resolved_through
+    left join purposes on customers.is_customer
     left join latest_changes
         on latest_changes.customer_id = customers.customer_id
         and latest_changes.purpose = purposes.purpose
-    where customers.is_customer
-    {%- if incremental %}
-    union all
-    select
-        customers.customer_id,
-        cast(null as {{ dbt.type_string() }}) as purpose,
-        cast(null as {{ dbt.type_string() }}) as status,
-        cast(null as {{ dbt.type_boolean() }}) as is_granted,
-        cast(null as {{ dbt.type_boolean() }}) as is_default,
-        cast(null as {{ dbt.type_timestamp() }}) as changed_at,
-        cast(null as {{ dbt.type_string() }}) as consent_source,
-        cast(null as {{ dbt.type_string() }}) as changed_by_source,
-        cast(null as {{ dbt.type_bigint() }}) as change_count,
-        resolved_through.resolved_through as _resolved_through,
-        cast(null as {{ dbt.type_string() }}) as _settings_signature
-    from customers
-    cross join resolved_through
-    where not customers.is_customer
-    {%- endif %}
 )
 
 select * from final
