@@ -34,10 +34,12 @@
 {%- set revoked_values = "('false', 'no', 'revoked', 'opted_out', 'opt_out', '0')" -%}
 {%- set settings_signature = consent_settings_signature() -%}
 {%- set sources = ['consent', 'esp', 'hubspot', 'segment'] -%}
+{%- set since = none %}
 {%- if is_incremental() %}
 {%- if kept_table_has_column('_settings_signature') %}
+{%- set since = last_build_watermark('_resolved_at') %}
 {%- set record_filter -%}
-    (resolved_at > {{ last_build_watermark('_resolved_at') }}
+    (resolved_at > {{ since }}
         or exists (select 1 from {{ this }} where _settings_signature <> '{{ settings_signature }}'))
 {%- endset %}
 {%- else %}
@@ -49,22 +51,6 @@
 {%- endif %}
 
 with
-
-consent_events as (
-    select * from {{ ref('stg_consent__events') }}
-),
-
-esp_events as (
-    select * from {{ ref('stg_esp__email_events') }}
-),
-
-segment_events as (
-    select * from {{ ref('stg_segment__events') }}
-),
-
-crm_statuses as (
-    select * from {{ ref('int_consent_crm_statuses') }}
-),
 
 {#- The records to derive, one CTE per source so each staged table is semi-joined to its own records
     only; `resolved_records` (all four, read apart) attaches the customer. -#}
@@ -79,6 +65,23 @@ resolved_records as (
     select source, record_id, customer_id, resolved_at
     from {{ ref('int_record_resolutions') }}
     where source in {{ consent_in_list(sources) }} and {{ record_filter }}
+),
+
+{#- The large staged tables are read for those records only (macro staged_rows_of_records). -#}
+consent_events as (
+    {{ tessera.staged_rows_of_records(ref('stg_consent__events'), 'consent_event_id', 'consent_records', since) }}
+),
+
+esp_events as (
+    {{ tessera.staged_rows_of_records(ref('stg_esp__email_events'), 'esp_event_id', 'esp_records', since) }}
+),
+
+segment_events as (
+    {{ tessera.staged_rows_of_records(ref('stg_segment__events'), 'message_id', 'segment_records', since) }}
+),
+
+crm_statuses as (
+    select * from {{ ref('int_consent_crm_statuses') }}
 ),
 
 recorded_changes as (

@@ -54,10 +54,10 @@ with
 {#-
   The resolved records of each source that can offer a value, one CTE per source (a shared one would be
   materialized whole). Incremental: those resolved since the last build, released ones (NULL customer)
-  included.
+  included; the large staged tables are read for those records only (macro staged_rows_of_records).
 -#}
-{%- set record_filter = ("resolved_at > " ~ last_build_watermark('_resolved_at')) if is_incremental()
-    else 'customer_id is not null' %}
+{%- set since = last_build_watermark('_resolved_at') if is_incremental() else none %}
+{%- set record_filter = ("resolved_at > " ~ since) if is_incremental() else 'customer_id is not null' %}
 {%- for s in sources %}
 {{ s.source }}_record_customers as (
     select record_id, customer_id, resolved_at
@@ -72,7 +72,12 @@ with
   which would swamp most_frequent and cost a scan of every event row at scale.
 -#}
 segment_identifies as (
-    select * from {{ ref('stg_segment__events') }} where event_type = 'identify'
+    select *
+    from (
+        {{ tessera.staged_rows_of_records(
+            ref('stg_segment__events'), 'message_id', 'segment_record_customers', since) }}
+    ) as segment_events
+    where event_type = 'identify'
 ),
 
 shopify_orders as (
@@ -88,7 +93,8 @@ pos_sale_lines as (
 ),
 
 esp_events as (
-    select * from {{ ref('stg_esp__email_events') }}
+    {{ tessera.staged_rows_of_records(
+        ref('stg_esp__email_events'), 'esp_event_id', 'esp_record_customers', since) }}
 ),
 
 zendesk_users as (
@@ -100,7 +106,8 @@ nps_responses as (
 ),
 
 consent_events as (
-    select * from {{ ref('stg_consent__events') }}
+    {{ tessera.staged_rows_of_records(
+        ref('stg_consent__events'), 'consent_event_id', 'consent_record_customers', since) }}
 ),
 
 custom_records as (

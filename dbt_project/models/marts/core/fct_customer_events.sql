@@ -22,10 +22,29 @@
 
 -- depends_on: {{ ref('int_identity_current_assignments') }}
 
+{%- set since = last_build_watermark('_resolved_at') if is_incremental() else none %}
+
 with
 
+{#-
+  The resolved records of each source, one CTE per source, each read once: a single CTE joined by every
+  source would be materialized whole (30M rows at 1M customers) before any join. Incremental: the records
+  resolved since the last build, released ones (NULL customer) included.
+-#}
+{%- set record_filter = ("resolved_at > " ~ since) if is_incremental() else 'customer_id is not null' %}
+{%- for source_name in ['segment', 'esp', 'zendesk', 'nps', 'consent', 'hubspot', 'custom'] %}
+{{ source_name }}_record_customers as (
+    select record_id, customer_id, resolved_at
+    from {{ ref('int_record_resolutions') }}
+    where source = '{{ source_name }}'
+        and {{ record_filter }}
+),
+{% endfor %}
+
+{#- The large event tables are read for those records only (macro staged_rows_of_records). -#}
 segment_events as (
-    select * from {{ ref('stg_segment__events') }}
+    {{ tessera.staged_rows_of_records(
+        ref('stg_segment__events'), 'message_id', 'segment_record_customers', since) }}
 ),
 
 orders as (
@@ -33,7 +52,8 @@ orders as (
 ),
 
 esp_events as (
-    select * from {{ ref('stg_esp__email_events') }}
+    {{ tessera.staged_rows_of_records(
+        ref('stg_esp__email_events'), 'esp_event_id', 'esp_record_customers', since) }}
 ),
 
 zendesk_tickets as (
@@ -45,7 +65,8 @@ nps_responses as (
 ),
 
 consent_events as (
-    select * from {{ ref('stg_consent__events') }}
+    {{ tessera.staged_rows_of_records(
+        ref('stg_consent__events'), 'consent_event_id', 'consent_record_customers', since) }}
 ),
 
 hubspot_contacts as (
@@ -55,22 +76,6 @@ hubspot_contacts as (
 custom_records as (
     select * from {{ ref('stg_custom__records') }}
 ),
-
-{#-
-  The resolved records of each source, one CTE per source, each read once: a single CTE joined by every
-  source would be materialized whole (30M rows at 1M customers) before any join. Incremental: the records
-  resolved since the last build, released ones (NULL customer) included.
--#}
-{%- set record_filter = ("resolved_at > " ~ last_build_watermark('_resolved_at')) if is_incremental()
-    else 'customer_id is not null' %}
-{%- for source_name in ['segment', 'esp', 'zendesk', 'nps', 'consent', 'hubspot', 'custom'] %}
-{{ source_name }}_record_customers as (
-    select record_id, customer_id, resolved_at
-    from {{ ref('int_record_resolutions') }}
-    where source = '{{ source_name }}'
-        and {{ record_filter }}
-),
-{% endfor %}
 
 segment_timeline as (
     select
