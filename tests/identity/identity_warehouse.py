@@ -54,12 +54,20 @@ class Warehouse:
             con.close()
         return cls(db_path=db_path, work_dir=work_dir)
 
-    def insert(self, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
-        """Land `rows` (source column -> value; dict/list values become JSON) as one load of `table`."""
+    def insert(
+        self, table: str, rows: Iterable[Mapping[str, Any]], *, loaded_at: datetime | None = None
+    ) -> None:
+        """Land `rows` (source column -> value; dict/list values become JSON) as one load of `table`.
+
+        Every row is stamped `loaded_at`; by default a fixed time that grows with each load (2024-01-01
+        00:MM:SS), so tests do not depend on the clock. A real load stamps the time it ran: pass the current
+        time to land rows after the last build, as new data arrives.
+        """
         raw = RAW_TABLES[table]
         self.loads += 1
         load_id = f"test-load-{self.loads}"
-        loaded_at = datetime(2024, 1, 1, tzinfo=UTC).replace(tzinfo=None)
+        epoch = datetime(2024, 1, 1, tzinfo=UTC).replace(tzinfo=None)
+        stamp = loaded_at or epoch.replace(second=self.loads % 60, minute=self.loads // 60)
         columns = list(raw.all_columns)
         placeholders = ", ".join("?" for _ in columns)
         values = []
@@ -76,7 +84,7 @@ class Warehouse:
                     json.dumps(dict(row), default=str),
                     f"{table}/load-{self.loads}.jsonl",
                     row_number,
-                    loaded_at.replace(second=self.loads % 60, minute=self.loads // 60),
+                    stamp,
                     load_id,
                 ]
             )

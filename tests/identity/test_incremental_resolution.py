@@ -1,21 +1,28 @@
 """Per-record incremental resolution: `int_record_resolutions` and the models built on it per record (the
-timeline, the attribute candidates, the consent changes) re-resolve only what new data or an identity
-change touched, and end equal to a full refresh.
+timeline, the attribute candidates, the consent changes, the B2B signals) re-resolve only what new data or
+an identity change touched, and end equal to a full refresh.
 
-One warehouse lives through three builds (a first build; new data that identifies a visitor who opts in
-to email; a guard that blocks the only identifier of a store sale, with a consent setting changed at the
-same time), then a full refresh of the models is compared with the incremental result.
+One warehouse lives through three builds (a first build; new data, landed after it like a real load, that
+identifies a visitor who opts in to email and states a job title, with an earlier-received copy of a call
+that drops its title; a guard that blocks the only identifier of a store sale, with a consent setting
+changed at the same time), then a full refresh of the models is compared with the incremental result. The
+new data is found by load time, the visitor's older events (their customer changed) by key
+(macro staged_rows_of_records): both paths are in the comparison.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
 import pytest
 from identity_warehouse import Warehouse, hubspot_contact, pos_sale, segment_event
 
-SELECT = "+fct_customer_events +int_profile_attribute_candidates +int_consent_changes_unioned"
+SELECT = (
+    "+fct_customer_events +int_profile_attribute_candidates +int_consent_changes_unioned"
+    " +int_customer_b2b_accounts"
+)
 # The third build also stops reading `unsubscribed` as a consent trait: every record's changes are re-derived.
 BLOCK_SHARED = {
     "identity_blocked_values": {"email": ["shared@mail.com"]},
@@ -31,6 +38,11 @@ CURRENT = (
     " last_seen_at, record_count, source_count, sources, assigned_at"
     " from main.int_identity_current_assignments order by all"
 )
+SIGNALS = (
+    "select record_id, customer_id, event_type, b2b_account_id, b2b_account_name, job_title"
+    " from main.int_segment_b2b_signals order by all"
+)
+B2B = "select customer_id, b2b_account_id, job_title from main.int_customer_b2b_accounts order by all"
 CONSENT = (
     "select consent_change_id, customer_id, purpose, status, source, record_id "
     "from main.int_consent_changes_unioned order by all"
@@ -39,6 +51,10 @@ CONSENT = (
 
 def _with_traits(event: dict[str, Any], **traits: Any) -> dict[str, Any]:
     return {**event, "traits": {**(event["traits"] or {}), **traits}}
+
+
+def _group_call(message_id: str, **fields: Any) -> dict[str, Any]:
+    return {**segment_event(message_id, "group", **fields), "group_id": "acct-1", "traits": {"name": "Acme"}}
 
 
 def _stamps(warehouse: Warehouse) -> dict[tuple[str, str], Any]:
@@ -63,6 +79,8 @@ def builds(new_warehouse) -> dict[str, Any]:
         [
             segment_event("v-1", "page", anonymous_id="anon-v", timestamp="2024-02-01T00:00:00Z"),
             segment_event("v-2", "page", anonymous_id="anon-v", timestamp="2024-02-02T00:00:00Z"),
+            _group_call("v-g", anonymous_id="anon-v", timestamp="2024-02-02T00:00:00Z"),
+            _with_traits(segment_event("t-1", "identify", user_id="u-t", email="t@mail.com"), title="CTO"),
             _with_traits(
                 segment_event("c-1", "identify", user_id="u-c", email="c@mail.com"), unsubscribed="true"
             ),
@@ -73,15 +91,24 @@ def builds(new_warehouse) -> dict[str, Any]:
         "stamps": _stamps(warehouse),
         "records": warehouse.query(RECORDS),
         "consent": warehouse.query(CONSENT),
+        "signals": warehouse.query(SIGNALS),
     }
-    # New data: the visitor identifies as crm-a's email, and a new sale of crm-a.
+    # New data, loaded now: the visitor identifies as crm-a's email, and a new sale of crm-a. A copy of t-1
+    # received earlier than the first one wins the dedupe and carries no title.
     warehouse.insert(
         "segment_events",
         [
             _with_traits(
-                segment_event("v-3", "identify", anonymous_id="anon-v", email="a@mail.com"), email_opt_in=True
-            )
+                segment_event("v-3", "identify", anonymous_id="anon-v", email="a@mail.com"),
+                email_opt_in=True,
+                title="VP Sales",
+            ),
+            {
+                **segment_event("t-1", "identify", user_id="u-t", email="t@mail.com"),
+                "received_at": "2023-12-31T00:00:00Z",
+            },
         ],
+        loaded_at=datetime.now(UTC).replace(tzinfo=None),
     )
     warehouse.insert("pos_sales", [pos_sale("T2", email="a@mail.com")])
     warehouse.build(command="run", select=SELECT)
@@ -89,6 +116,7 @@ def builds(new_warehouse) -> dict[str, Any]:
         "stamps": _stamps(warehouse),
         "records": warehouse.query(RECORDS),
         "consent": warehouse.query(CONSENT),
+        "signals": warehouse.query(SIGNALS),
     }
     # The shared email is blocked: the sale T1 no longer resolves; crm-b lives on through its phone.
     warehouse.build(dbt_vars=BLOCK_SHARED, command="run", select=SELECT)
@@ -98,6 +126,8 @@ def builds(new_warehouse) -> dict[str, Any]:
         "timeline": warehouse.query(TIMELINE),
         "candidates": sorted(warehouse.query(CANDIDATES)),
         "consent": warehouse.query(CONSENT),
+        "signals": warehouse.query(SIGNALS),
+        "b2b": warehouse.query(B2B),
     }
     warehouse.build(dbt_vars=BLOCK_SHARED, command="run", select=SELECT, full_refresh=True)
     full = {
@@ -106,6 +136,8 @@ def builds(new_warehouse) -> dict[str, Any]:
         "timeline": warehouse.query(TIMELINE),
         "candidates": sorted(warehouse.query(CANDIDATES)),
         "consent": warehouse.query(CONSENT),
+        "signals": warehouse.query(SIGNALS),
+        "b2b": warehouse.query(B2B),
     }
     # A current-assignments table kept by the version that rebuilt it whole (no `_node_updated_at`), holding
     # an identifier released since: the next build rewrites every current row and drops that one.
@@ -126,11 +158,12 @@ def builds(new_warehouse) -> dict[str, Any]:
 def test_an_incremental_build_re_resolves_only_touched_records(builds: dict[str, Any]) -> None:
     first, second = builds["first"]["stamps"], builds["second"]["stamps"]
     rewritten = {key for key, stamp in second.items() if first.get(key) != stamp}
-    # The visitor's events (their anonymous id changed customer), the new identify and the new sale; c-1 is
-    # read again because the watermark is inclusive (the newest file already resolved is re-read). crm-a,
-    # crm-b and T1 keep the first build's stamp.
+    # The visitor's events (their anonymous id changed customer), the new identify, t-1's new copy and the
+    # new sale; c-1 is read again because the watermark is inclusive (the newest file already resolved is
+    # re-read). crm-a, crm-b and T1 keep the first build's stamp.
     assert rewritten == {
-        ("segment", "v-1"), ("segment", "v-2"), ("segment", "v-3"), ("segment", "c-1"), ("pos", "T2-1")
+        ("segment", "v-1"), ("segment", "v-2"), ("segment", "v-g"), ("segment", "v-3"), ("segment", "t-1"),
+        ("segment", "c-1"), ("pos", "T2-1"),
     }  # fmt: skip
 
 
@@ -150,7 +183,7 @@ def test_a_record_that_stops_resolving_leaves_records_and_timeline(builds: dict[
 
 
 def test_incremental_records_and_timeline_equal_a_full_refresh(builds: dict[str, Any]) -> None:
-    assert len(builds["third"]["records"]) == 7  # crm-a, crm-b, T2, v-1..3, c-1
+    assert len(builds["third"]["records"]) == 9  # crm-a, crm-b, T2, v-1..3, v-g, t-1, c-1
     assert builds["third"]["records"] == builds["full"]["records"]
     assert builds["third"]["timeline"] == builds["full"]["timeline"]
     assert builds["third"]["candidates"] == builds["full"]["candidates"]
@@ -176,3 +209,17 @@ def test_consent_changes_follow_new_records_and_changed_settings(builds: dict[st
     customers = {record_id: customer for source, record_id, customer, _ in builds["third"]["records"]}
     assert {row[1] for row in builds["third"]["consent"]} == {customers["v-3"]}
     assert builds["third"]["consent"] == builds["full"]["consent"]
+
+
+def test_b2b_signals_follow_their_records_and_equal_a_full_refresh(builds: dict[str, Any]) -> None:
+    def signals(stage: str) -> set[tuple[str, str | None, str | None]]:
+        rows = builds[stage]["signals"]
+        return {(record_id, account, title) for record_id, _, _, account, _, title in rows}
+
+    assert signals("first") == {("v-g", "acct-1", None), ("t-1", None, "CTO")}
+    # t-1's winning copy has no title any more: its row goes (a placeholder replaced it, then the post-hook).
+    assert signals("second") == {("v-g", "acct-1", None), ("v-3", None, "VP Sales")}
+    customers = {record_id: customer for source, record_id, customer, _ in builds["second"]["records"]}
+    assert {row[1] for row in builds["second"]["signals"]} == {customers["crm-a"]}
+    assert builds["third"]["signals"] == builds["full"]["signals"]
+    assert builds["third"]["b2b"] == builds["full"]["b2b"] == [(customers["crm-a"], "acct-1", "VP Sales")]
