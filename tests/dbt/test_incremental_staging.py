@@ -22,6 +22,7 @@ def _land(db_path: Path, loaded_at) -> None:
 
 
 def _staging_tables(db_path: Path) -> dict[str, list[tuple]]:
+    """Every staging table's rows, without the build stamp `_staged_at` (each build writes its own)."""
     with duckdb.connect(str(db_path)) as con:
         names = [
             row[0]
@@ -30,9 +31,12 @@ def _staging_tables(db_path: Path) -> dict[str, list[tuple]]:
                 "where table_schema = 'main' and table_name like 'stg_%' order by 1"
             ).fetchall()
         ]
-        return {
-            name: sorted(con.execute(f'select * from main."{name}"').fetchall(), key=repr) for name in names
-        }
+        tables = {}
+        for name in names:
+            columns = [c for c, *_ in con.execute(f'describe main."{name}"').fetchall() if c != "_staged_at"]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            tables[name] = sorted(con.execute(f'select {listed} from main."{name}"').fetchall(), key=repr)
+        return tables
 
 
 @pytest.fixture(scope="module")

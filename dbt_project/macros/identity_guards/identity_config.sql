@@ -134,5 +134,5 @@
 
 {#- The moment of this dbt invocation, shared by every model of the run (overridden in unit tests). -#}
 {% macro identity_run_at() -%}
-  cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+  {{ build_started_at() }}
 {%- endmacro %}

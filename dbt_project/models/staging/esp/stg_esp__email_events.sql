@@ -46,7 +46,8 @@ final as (
         event_type,
         occurred_at,
         category,
-        _loaded_at
+        _loaded_at,
+        {{ build_started_at() }} as _staged_at
     from ranked
     where copy_number = 1
         and {{ not_tombstoned({'email': 'email'}) }}

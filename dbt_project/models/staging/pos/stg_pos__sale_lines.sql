@@ -71,7 +71,8 @@ final as (
         unit_price,
         line_amount,
         currency,
-        _loaded_at
+        _loaded_at,
+        {{ build_started_at() }} as _staged_at
     from ranked
     where version_rank = 1
         and {{ not_tombstoned({'loyalty_id': 'loyalty_id', 'email': 'email', 'phone': 'phone'}) }}

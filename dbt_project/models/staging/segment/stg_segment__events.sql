@@ -137,7 +137,8 @@ final as (
         received_at,
         traits,
         properties,
-        _loaded_at
+        _loaded_at,
+        {{ build_started_at() }} as _staged_at
     from renamed
     where message_id is not null
         and {{ not_tombstoned({
