@@ -23,6 +23,7 @@ SELECT = (
     "+fct_customer_events +int_profile_attribute_candidates +int_consent_changes_unioned"
     " +int_customer_b2b_accounts"
 )
+ORDERS = "select order_id, customer_id, order_total, ordered_at from main.fct_orders order by all"
 # The third build also stops reading `unsubscribed` as a consent trait: every record's changes are re-derived.
 BLOCK_SHARED = {
     "identity_blocked_values": {"email": ["shared@mail.com"]},
@@ -113,6 +114,7 @@ def builds(new_warehouse) -> dict[str, Any]:
     warehouse.insert("pos_sales", [pos_sale("T2", email="a@mail.com")])
     warehouse.build(command="run", select=SELECT)
     second = {
+        "orders": warehouse.query(ORDERS),
         "stamps": _stamps(warehouse),
         "records": warehouse.query(RECORDS),
         "consent": warehouse.query(CONSENT),
@@ -128,6 +130,7 @@ def builds(new_warehouse) -> dict[str, Any]:
         "consent": warehouse.query(CONSENT),
         "signals": warehouse.query(SIGNALS),
         "b2b": warehouse.query(B2B),
+        "orders": warehouse.query(ORDERS),
     }
     warehouse.build(dbt_vars=BLOCK_SHARED, command="run", select=SELECT, full_refresh=True)
     full = {
@@ -138,6 +141,7 @@ def builds(new_warehouse) -> dict[str, Any]:
         "consent": warehouse.query(CONSENT),
         "signals": warehouse.query(SIGNALS),
         "b2b": warehouse.query(B2B),
+        "orders": warehouse.query(ORDERS),
     }
     # A current-assignments table kept by the version that rebuilt it whole (no `_node_updated_at`), holding
     # an identifier released since: the next build rewrites every current row and drops that one.
@@ -187,6 +191,16 @@ def test_incremental_records_and_timeline_equal_a_full_refresh(builds: dict[str,
     assert builds["third"]["records"] == builds["full"]["records"]
     assert builds["third"]["timeline"] == builds["full"]["timeline"]
     assert builds["third"]["candidates"] == builds["full"]["candidates"]
+
+
+def test_orders_follow_their_records_and_equal_a_full_refresh(builds: dict[str, Any]) -> None:
+    customers = {record_id: customer for source, record_id, customer, _ in builds["second"]["records"]}
+    orders = {order_id: customer for order_id, customer, _, _ in builds["second"]["orders"]}
+    assert orders == {"pos:T1": customers["crm-b"], "pos:T2": customers["crm-a"]}
+    # T1 lost its only identifier: the order stays, without a customer.
+    third = [row[:2] for row in builds["third"]["orders"]]
+    assert third == [("pos:T1", None), ("pos:T2", customers["crm-a"])]
+    assert builds["third"]["orders"] == builds["full"]["orders"]
 
 
 def test_incremental_current_assignments_equal_a_full_refresh(builds: dict[str, Any]) -> None:

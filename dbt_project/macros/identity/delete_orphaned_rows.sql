@@ -8,6 +8,8 @@
     previous customer), stamped with this build.
   - delete_orphaned_rows (the timeline): delete the rows a build wrote with a NULL customer (the events of
     released records, which replace their old rows) and every row whose customer no longer exists.
+  - delete_orders_of_gone_customers (fct_orders): delete the orders of customers that no longer exist (a
+    forgotten person, whose staged orders were erased; orders without a customer are kept).
   - delete_stale_record_links (int_record_links): delete the placeholders of records left without links
     (they have replaced the old rows) and every row older than the oldest identifier row: when the
     identifier table was rebuilt from scratch this build re-read every record, so an older row belongs to
@@ -31,6 +33,13 @@
     delete from {{ this }} as kept
     where kept.customer_id is null
         or not exists ({{ _current_customer_of('kept') }})
+{%- endmacro %}
+
+
+{% macro delete_orders_of_gone_customers() -%}
+    delete from {{ this }} as kept
+    where kept.customer_id is not null
+        and not exists ({{ _current_customer_of('kept') }})
 {%- endmacro %}
 
 

@@ -14,8 +14,8 @@
   Incremental: a record's events can only change when int_record_resolutions re-resolves it (it does so for
   every record staged again and every record an identity change touched, stamping `resolved_at`), so a
   build reads only the records resolved after the newest `_resolved_at` here and replaces their events.
-  Orders come from fct_orders (a table): new, re-loaded or re-assigned orders are compared with the
-  timeline. The post-hook deletes the events written with no customer (a released record, an order that
+  Orders come from fct_orders, which stamps the orders it redoes (`_built_at`): a build replaces the events
+  of the orders stamped after its own last build. The post-hook deletes the events written with no customer (a released record, an order that
   lost its customer) and those of customers that no longer exist (a forgotten person). A full refresh
   gives the same rows (tests/profiles, tests/identity/test_incremental_resolution.py).
 -#}
@@ -47,8 +47,13 @@ segment_events as (
         ref('stg_segment__events'), 'message_id', 'segment_record_customers', since) }}
 ),
 
+{#- Incremental: the orders fct_orders wrote since this model's last build (it redoes every order staged
+    again or re-resolved, and stamps them). -#}
 orders as (
     select * from {{ ref('fct_orders') }}
+    {%- if is_incremental() %}
+    where _built_at > {{ last_build_watermark('_built_at') }}
+    {%- endif %}
 ),
 
 esp_events as (
@@ -117,7 +122,7 @@ order_timeline as (
         _loaded_at,
         cast(null as {{ dbt.type_timestamp() }}) as _resolved_at
     from orders
-    {#- Incremental: an order without a customer any more replaces its old event (the post-hook deletes it). #}
+    {#- Incremental: an order without a customer replaces its old event, if any (the post-hook deletes it). #}
     {{ 'where customer_id is not null' if not is_incremental() }}
     union all
     select
@@ -280,36 +285,10 @@ record_events as (
     select * from custom_timeline
 ),
 
-{% if is_incremental() %}
-
-existing_order_events as (
-    select event_id, customer_id from {{ this }} where source in ('shopify', 'pos')
-),
-
-changed_order_events as (
-    select order_timeline.*
-    from order_timeline
-    left join existing_order_events
-        on existing_order_events.event_id = order_timeline.event_id
-    where (order_timeline.customer_id is null and existing_order_events.event_id is not null)
-        or (order_timeline.customer_id is not null and (
-            existing_order_events.event_id is null
-            or existing_order_events.customer_id <> order_timeline.customer_id
-            or order_timeline._loaded_at > {{ last_build_watermark() }}))
-),
-
-{% else %}
-
-changed_order_events as (
-    select * from order_timeline
-),
-
-{% endif %}
-
 changed_events as (
     select * from record_events
     union all
-    select * from changed_order_events
+    select * from order_timeline
 ),
 
 final as (

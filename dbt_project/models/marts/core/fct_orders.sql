@@ -1,18 +1,79 @@
+{{ config(
+    materialized=tessera.upsert_materialization(),
+    unique_key='order_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ tessera.delete_orders_of_gone_customers() if is_incremental() }}",
+) }}
+
 {#-
   One row per order, online (Shopify) and in store (a POS transaction, its lines summed). The customer is
   the one `int_record_customers` gives the order (a store transaction: its lines' customer; a till sale
   with no identifier has none). Amounts stay in the order's currency and are also converted to the
   reporting currency with the static rates of `profile_fx_rates`.
+
+  Incremental per order: an order changes only when it is staged again or int_record_resolutions
+  re-resolves its record (a line's, for a store transaction). So a build redoes the orders staged since
+  the newest `_loaded_at` here and those whose records were resolved after the newest resolution it
+  consumed (`_resolved_through`), and replaces them (delete+insert on order_id); each row it writes carries
+  the build's `_built_at`, from which the timeline reads the orders to redo. The post-hook deletes the
+  orders of customers that no longer exist (a forgotten person's orders, whose staged rows were erased).
+  A full refresh gives the same rows (tests/profiles).
 -#}
+
+-- depends_on: {{ ref('int_identity_current_assignments') }}
+
+{#- A table kept by the version that rebuilt it whole has no stamps: its first build redoes every order. -#}
+{%- set incremental = is_incremental() and kept_table_has_column('_resolved_through') %}
+{%- if incremental %}
+{%- set loaded_since = last_build_watermark('_loaded_at') %}
+{%- set resolved_since = last_build_watermark('_resolved_through') %}
+{%- endif %}
 
 with
 
+resolved_through as (
+    select max(resolved_at) as resolved_through from {{ ref('int_record_resolutions') }}
+),
+
+{% if incremental %}
+
+{#- The records resolved since the last build (released ones included: their orders lose the customer). -#}
+resolved_records as (
+    select source, record_id
+    from {{ ref('int_record_resolutions') }}
+    where source in ('shopify', 'pos') and resolved_at > {{ resolved_since }}
+),
+
+changed_online_orders as (
+    select cast(order_id as {{ dbt.type_string() }}) as source_order_id
+    from {{ ref('stg_shopify__orders') }}
+    where _loaded_at >= {{ loaded_since }}
+    union
+    select record_id from resolved_records where source = 'shopify'
+),
+
+changed_transactions as (
+    select transaction_id
+    from {{ ref('stg_pos__sale_lines') }}
+    where _loaded_at >= {{ loaded_since }}
+        or sale_line_id in (select record_id from resolved_records where source = 'pos')
+),
+
+{% endif %}
+
 shopify_orders as (
     select * from {{ ref('stg_shopify__orders') }}
+    {%- if incremental %}
+    where cast(order_id as {{ dbt.type_string() }}) in (select source_order_id from changed_online_orders)
+    {%- endif %}
 ),
 
 pos_sale_lines as (
     select * from {{ ref('stg_pos__sale_lines') }}
+    {%- if incremental %}
+    where transaction_id in (select transaction_id from changed_transactions)
+    {%- endif %}
 ),
 
 record_customers as (
@@ -91,7 +152,9 @@ final as (
         cancelled_at,
         financial_status,
         store_id,
-        _loaded_at
+        _loaded_at,
+        (select resolved_through from resolved_through) as _resolved_through,
+        {{ identity_run_at() }} as _built_at
     from orders
 )
 
