@@ -1,13 +1,14 @@
 """Time one more 1% increment on a warehouse kept by `run.py --keep`: the fair way to compare two commits.
 
-    python benchmarks/increment_again.py RUN_DIR --customers 1000000 --seed 50 --copy-to DIR --json FILE
+    python benchmarks/increment_again.py RUN_DIR --customers 1010000 --seed 50 --copy-to DIR --json FILE
 
 On a shared machine the same build varies by ±25% between runs minutes apart, so a change worth 10% does
-not show in two full benchmark runs. This script starts from one kept run (its `data/`, `warehouse.duckdb`
-and `dbt_target/`), copies it (`--copy-to`; the data files are hard-linked, the warehouse copied), appends
-an increment like run.py's (new people numbered after `--customers`, re-sent events of existing ones, seed
-`--seed`) and times load + the four dbt layers, printing each layer and the slowest nodes. Run it once per
-commit, back to back, from copies of the same kept run: both builds then do the same work on the same data.
+not show in two full benchmark runs. This script starts from one kept run (its `data/` and
+`warehouse.duckdb`), copies it (`--copy-to`: data files hard-linked, the warehouse copied), appends an
+increment like run.py's (seed `--seed`; new people numbered after `--customers`, which must count the
+people run.py's own increment added) and times load + the four dbt layers, printing each layer and its
+slowest nodes (every node's time is in the JSON). Run it once per commit, back to back, from copies of the
+same kept run: both builds then do the same work on the same data.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> dict:
         "seconds": round(sum(s.seconds for s in stages.values()), 3),
         "cpu_seconds": round(sum(s.cpu_seconds for s in stages.values()), 3),
         "stages": {name: s.as_dict() for name, s in stages.items()},
+        "node_seconds": {name: s.node_seconds for name, s in stages.items()},
     }
     print(f"increment {options.seed}: {result['seconds']:.1f} s, {result['cpu_seconds']:.1f} CPU s")
     for name, stage in stages.items():

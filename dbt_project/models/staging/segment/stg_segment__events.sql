@@ -15,13 +15,16 @@ source_events as (
 {#-
     Copies of a message that lose to an earlier one. Dedupe ranks only the messages that have copies, on
     narrow columns, instead of ranking every wide row: at 20M events that window is most of the model.
-    The raw rows are read again here rather than from source_events: a CTE read twice is materialized
-    whole by DuckDB, which costs more than the second narrow scan.
+    A full build reads the raw table again here rather than source_events: a CTE read twice is materialized
+    whole by DuckDB, which costs more than the second narrow scan. An incremental build reads source_events,
+    which holds every copy of each touched message and is small: copying it is cheaper than cleaning the id
+    of every raw row.
 -#}
 {%- set received_at = 'coalesce(' ~ parse_timestamp_utc('received_at') ~ ', _loaded_at)' %}
+{%- set raw_events = 'source_events' if is_incremental() else source('segment', 'segment_events') %}
 copied_messages as (
     select {{ clean_text('message_id') }} as message_id
-    from ({{ changed_raw_rows(source('segment', 'segment_events'), clean_text('message_id'), 'message_id') }}) as raw_rows
+    from {{ raw_events }}
     group by {{ clean_text('message_id') }}
     having count(*) > 1
 ),
@@ -38,7 +41,7 @@ losing_copies as (
                 partition by {{ clean_text('message_id') }}
                 order by {{ received_at }}, _loaded_at, _file, _row_number
             ) as copy_number
-        from {{ source('segment', 'segment_events') }}
+        from {{ raw_events }}
         where {{ clean_text('message_id') }} in (select message_id from copied_messages)
     ) as copies
     where copy_number > 1
