@@ -95,7 +95,7 @@ def builds(new_warehouse) -> dict[str, Any]:
         "signals": warehouse.query(SIGNALS),
     }
     # New data, loaded now: the visitor identifies as crm-a's email, and a new sale of crm-a. A copy of t-1
-    # received earlier than the first one wins the dedupe and carries no title.
+    # received earlier than the first one wins the dedupe, and is a track call.
     warehouse.insert(
         "segment_events",
         [
@@ -104,10 +104,7 @@ def builds(new_warehouse) -> dict[str, Any]:
                 email_opt_in=True,
                 title="VP Sales",
             ),
-            {
-                **segment_event("t-1", "identify", user_id="u-t", email="t@mail.com"),
-                "received_at": "2023-12-31T00:00:00Z",
-            },
+            {**segment_event("t-1", "track", user_id="u-t"), "received_at": "2023-12-31T00:00:00Z"},
         ],
         loaded_at=datetime.now(UTC).replace(tzinfo=None),
     )
@@ -238,10 +235,13 @@ def test_b2b_signals_follow_their_records_and_equal_a_full_refresh(builds: dict[
         rows = builds[stage]["signals"]
         return {(record_id, account, title) for record_id, _, _, account, _, title in rows}
 
-    assert signals("first") == {("v-g", "acct-1", None), ("t-1", None, "CTO")}
-    # t-1's winning copy has no title any more: its row goes (a placeholder replaced it, then the post-hook).
-    assert signals("second") == {("v-g", "acct-1", None), ("v-3", None, "VP Sales")}
+    # Every group and identify call has a row, with or without a signal.
+    assert signals("first") == {("v-g", "acct-1", None), ("t-1", None, "CTO"), ("c-1", None, None)}
+    # t-1's winning copy is a track call: its row goes (a placeholder replaced it, then the post-hook). The
+    # visitor's calls moved to crm-a's customer.
+    assert signals("second") == {("v-g", "acct-1", None), ("v-3", None, "VP Sales"), ("c-1", None, None)}
     customers = {record_id: customer for source, record_id, customer, _ in builds["second"]["records"]}
-    assert {row[1] for row in builds["second"]["signals"]} == {customers["crm-a"]}
+    owners = {record_id: customer for record_id, customer, *_ in builds["second"]["signals"]}
+    assert owners["v-g"] == owners["v-3"] == customers["crm-a"]
     assert builds["third"]["signals"] == builds["full"]["signals"]
     assert builds["third"]["b2b"] == builds["full"]["b2b"] == [(customers["crm-a"], "acct-1", "VP Sales")]

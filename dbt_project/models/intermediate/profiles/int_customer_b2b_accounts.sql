@@ -29,7 +29,7 @@ latest_titles as (
         job_title,
         row_number() over (partition by customer_id order by occurred_at desc, record_id desc) as recency_rank
     from signals
-    where event_type = 'identify'
+    where event_type = 'identify' and job_title is not null
 ),
 
 customers as (

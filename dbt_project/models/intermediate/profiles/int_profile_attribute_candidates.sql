@@ -6,8 +6,9 @@
   Incremental, like the timeline: a record's values and customer can only change when int_record_resolutions
   re-resolves it (every record staged again, every record an identity change touched), so a build reads
   the records resolved after the newest `_resolved_at` here and replaces their rows (delete+insert). A
-  released record writes its rows with no customer; the post-hook deletes those and the rows of customers
-  that no longer exist. A full refresh gives the same rows (tests/profiles).
+  released record writes its rows with no customer, and a record with rows here writes a placeholder with
+  none, in case it offers no value any more; the post-hook deletes those and the rows of customers that no
+  longer exist. A full refresh gives the same rows (tests/profiles, tests/identity).
 -#}
 {{ config(
     materialized=tessera.upsert_materialization(),
@@ -151,11 +152,37 @@ custom_keyed as (
 ),
 {% endfor %}
 
+{% if is_incremental() %}
+{#- A re-resolved record that no longer offers a value (a copy received earlier won, of another kind) must
+    still replace its rows: each one with rows here writes a placeholder (no customer), which replaces them
+    and which the post-hook deletes. -#}
+placeholders as (
+    select
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as attribute,
+        cast(null as {{ dbt.type_string() }}) as value,
+        resolutions.source,
+        resolutions.record_id,
+        cast(null as {{ dbt.type_timestamp() }}) as observed_at,
+        resolutions.resolved_at as _resolved_at
+    from {{ ref('int_record_resolutions') }} as resolutions
+    where resolutions.resolved_at > {{ since }}
+        and exists (
+            select 1 from {{ this }} as kept
+            where kept.source = resolutions.source and kept.record_id = resolutions.record_id
+        )
+),
+
+{% endif %}
 final as (
     {%- for s in sources %}
     select * from {{ s.source }}_values
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
+    {%- if is_incremental() %}
+    union all
+    select * from placeholders
+    {%- endif %}
 )
 
 select * from final

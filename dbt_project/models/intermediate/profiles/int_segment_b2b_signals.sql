@@ -7,15 +7,17 @@
 ) }}
 
 {#-
-  The B2B signals of Segment calls, one row per call that carries one, with its customer: a `group` call
-  (group_id and the account's traits) or an `identify` call with a job title. int_customer_b2b_accounts
-  picks each customer's latest from this small table instead of scanning every event on every build.
+  The B2B signals of Segment calls, one row per `group` call (group_id and the account's traits) and per
+  `identify` call (its job title, often none), with its customer. int_customer_b2b_accounts picks each
+  customer's latest from this table instead of scanning every event on every build.
 
   Incremental per record like the timeline: a call's signal and customer only change when
   int_record_resolutions re-resolves it, so a build reads the Segment records resolved after the newest
-  `_resolved_at` here and replaces their rows. A record that no longer resolves, or whose call no longer
-  carries a signal, writes a row with no customer when it had one; the post-hook deletes those and the rows
-  of customers that no longer exist. A full refresh gives the same rows (tests/identity).
+  `_resolved_at` here and replaces their rows. Every identify call has a row, signal or not, so the table
+  is not empty whenever the data has identify calls: an empty table has no watermark, and its next build
+  would read every record again. A record that no longer resolves, or is no longer such a call, writes a
+  row with no customer when it had one; the post-hook deletes those and the rows of customers that no
+  longer exist. A full refresh gives the same rows (tests/identity).
 -#}
 
 -- depends_on: {{ ref('int_identity_current_assignments') }}
@@ -35,7 +37,7 @@ segment_events as (
     {{ tessera.staged_rows_of_records(ref('stg_segment__events'), 'message_id', 'record_customers', since) }}
 ),
 
-calls as (
+signals as (
     select
         message_id as record_id,
         event_type,
@@ -58,10 +60,6 @@ calls as (
         ) end as job_title
     from segment_events
     where (event_type = 'group' and group_id is not null) or event_type = 'identify'
-),
-
-signals as (
-    select * from calls where event_type = 'group' or job_title is not null
 ),
 
 {% if is_incremental() %}
