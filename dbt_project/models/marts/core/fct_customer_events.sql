@@ -15,9 +15,10 @@
   every record staged again and every record an identity change touched, stamping `resolved_at`), so a
   build reads only the records resolved after the newest `_resolved_at` here and replaces their events.
   Orders come from fct_orders, which stamps the orders it redoes (`_built_at`): a build replaces the events
-  of the orders stamped after its own last build. The post-hook deletes the events written with no customer (a released record, an order that
-  lost its customer) and those of customers that no longer exist (a forgotten person). A full refresh
-  gives the same rows (tests/profiles, tests/identity/test_incremental_resolution.py).
+  of the orders stamped after its own last build. The post-hook deletes the events written with no
+  customer (a released record, an order that lost its customer) and those of customers that no longer
+  exist (a forgotten person). A full refresh gives the same rows (tests/profiles,
+  tests/identity/test_incremental_resolution.py).
 -#}
 
 -- depends_on: {{ ref('int_identity_current_assignments') }}
