@@ -1,13 +1,16 @@
 """Per-record incremental resolution: `int_record_resolutions` and the models built on it per record (the
-timeline, the attribute candidates, the consent changes, the B2B signals) re-resolve only what new data or
-an identity change touched, and end equal to a full refresh.
+timeline, the attribute candidates, the consent changes, the B2B signals, the orders) re-resolve only what
+new data or an identity change touched, and end equal to a full refresh.
 
-One warehouse lives through three builds (a first build; new data, landed after it like a real load, that
-identifies a visitor who opts in to email and states a job title, with an earlier-received copy of a call
-that drops its title; a guard that blocks the only identifier of a store sale, with a consent setting
-changed at the same time), then a full refresh of the models is compared with the incremental result. The
-new data is found by load time, the visitor's older events (their customer changed) by key
-(macro staged_rows_of_records): both paths are in the comparison.
+One warehouse lives through three builds, then a full refresh of the models is compared with the
+incremental result:
+1. a first build;
+2. new data, partly landed after it like a real load: a visitor identifies as crm-a's email, opts in to
+   email and states a job title; an earlier-received copy of a call turns it into a track call; a new
+   version of a cancelled order reinstates it; a new store sale;
+3. a guard that blocks the only identifier of a store sale, with a consent setting changed at the same time.
+The new data is found by load time, the visitor's older events (their customer changed) by key (macro
+staged_rows_of_records): both paths are in the comparison.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from identity_warehouse import Warehouse, hubspot_contact, pos_sale, segment_event
+from identity_warehouse import Warehouse, hubspot_contact, pos_sale, segment_event, shopify_order
 
 SELECT = (
     "+fct_customer_events +int_profile_attribute_candidates +int_consent_changes_unioned"
@@ -75,6 +78,11 @@ def builds(new_warehouse) -> dict[str, Any]:
     )
     # A store sale whose only identifier is an email the till shares with crm-b.
     warehouse.insert("pos_sales", [pos_sale("T1", email="shared@mail.com")])
+    # An online order of crm-a's, cancelled (a later version reinstates it).
+    warehouse.insert(
+        "shopify_orders",
+        [{**shopify_order(5001, email="a@mail.com"), "cancelled_at": "2024-01-03T10:00:00Z"}],
+    )
     warehouse.insert(
         "segment_events",
         [
@@ -89,6 +97,7 @@ def builds(new_warehouse) -> dict[str, Any]:
     )
     warehouse.build(command="run", select=SELECT)
     first = {
+        "timeline": warehouse.query(TIMELINE),
         "stamps": _stamps(warehouse),
         "records": warehouse.query(RECORDS),
         "consent": warehouse.query(CONSENT),
@@ -109,8 +118,12 @@ def builds(new_warehouse) -> dict[str, Any]:
         loaded_at=datetime.now(UTC).replace(tzinfo=None),
     )
     warehouse.insert("pos_sales", [pos_sale("T2", email="a@mail.com")])
+    warehouse.insert(
+        "shopify_orders", [{**shopify_order(5001, email="a@mail.com"), "updated_at": "2024-01-04T10:00:00Z"}]
+    )
     warehouse.build(command="run", select=SELECT)
     second = {
+        "timeline": warehouse.query(TIMELINE),
         "orders": warehouse.query(ORDERS),
         "stamps": _stamps(warehouse),
         "records": warehouse.query(RECORDS),
@@ -166,12 +179,12 @@ def builds(new_warehouse) -> dict[str, Any]:
 def test_an_incremental_build_re_resolves_only_touched_records(builds: dict[str, Any]) -> None:
     first, second = builds["first"]["stamps"], builds["second"]["stamps"]
     rewritten = {key for key, stamp in second.items() if first.get(key) != stamp}
-    # The visitor's events (their anonymous id changed customer), the new identify, t-1's new copy and the
-    # new sale; c-1 is read again because the watermark is inclusive (the newest file already resolved is
-    # re-read). crm-a, crm-b and T1 keep the first build's stamp.
+    # The visitor's events (their anonymous id changed customer), the new identify, t-1's new copy, the
+    # new sale and the order's new version; c-1 is read again because the watermark is inclusive (the
+    # newest file already resolved is re-read). crm-a, crm-b and T1 keep the first build's stamp.
     assert rewritten == {
         ("segment", "v-1"), ("segment", "v-2"), ("segment", "v-g"), ("segment", "v-3"), ("segment", "t-1"),
-        ("segment", "c-1"), ("pos", "T2-1"),
+        ("segment", "c-1"), ("pos", "T2-1"), ("shopify", "5001"),
     }  # fmt: skip
 
 
@@ -191,7 +204,7 @@ def test_a_record_that_stops_resolving_leaves_records_and_timeline(builds: dict[
 
 
 def test_incremental_records_and_timeline_equal_a_full_refresh(builds: dict[str, Any]) -> None:
-    assert len(builds["third"]["records"]) == 9  # crm-a, crm-b, T2, v-1..3, v-g, t-1, c-1
+    assert len(builds["third"]["records"]) == 10  # crm-a, crm-b, T2, 5001, v-1..3, v-g, t-1, c-1
     assert builds["third"]["records"] == builds["full"]["records"]
     assert builds["third"]["timeline"] == builds["full"]["timeline"]
     assert builds["third"]["candidates"] == builds["full"]["candidates"]
@@ -200,12 +213,22 @@ def test_incremental_records_and_timeline_equal_a_full_refresh(builds: dict[str,
 def test_orders_follow_their_records_and_equal_a_full_refresh(builds: dict[str, Any]) -> None:
     customers = {record_id: customer for source, record_id, customer, _ in builds["second"]["records"]}
     orders = {order_id: customer for order_id, customer, _, _ in builds["second"]["orders"]}
-    assert orders == {"pos:T1": customers["crm-b"], "pos:T2": customers["crm-a"]}
+    assert orders == {
+        "pos:T1": customers["crm-b"], "pos:T2": customers["crm-a"], "shopify:5001": customers["crm-a"]
+    }  # fmt: skip
     # T1 lost its only identifier: the order stays, without a customer.
     third = [row[:2] for row in builds["third"]["orders"]]
-    assert third == [("pos:T1", None), ("pos:T2", customers["crm-a"])]
+    assert third == [("pos:T1", None), ("pos:T2", customers["crm-a"]), ("shopify:5001", customers["crm-a"])]
     assert builds["third"]["orders"] == builds["full"]["orders"]
     assert builds["upgraded_orders"] == builds["full"]["orders"]
+
+
+def test_a_reinstated_order_loses_its_cancellation_event(builds: dict[str, Any]) -> None:
+    def order_events(stage: str) -> list[str]:
+        return [row[0] for row in builds[stage]["timeline"] if row[0].startswith("shopify:5001:")]
+
+    assert order_events("first") == ["shopify:5001:cancelled", "shopify:5001:placed"]
+    assert order_events("second") == ["shopify:5001:placed"]
 
 
 def test_incremental_current_assignments_equal_a_full_refresh(builds: dict[str, Any]) -> None:

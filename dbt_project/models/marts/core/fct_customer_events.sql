@@ -128,7 +128,9 @@ order_timeline as (
     union all
     select
         {{ dbt.concat(['order_id', "':cancelled'"]) }} as event_id,
-        customer_id,
+        {#- Incremental: every redone order replaces its cancellation, with no customer when it has none any
+            more (an order reinstated), so the post-hook deletes an old one. #}
+        {{ 'case when is_cancelled then customer_id end' if is_incremental() else 'customer_id' }} as customer_id,
         cancelled_at as occurred_at,
         source,
         source_order_id as record_id,
@@ -139,7 +141,7 @@ order_timeline as (
         _loaded_at,
         cast(null as {{ dbt.type_timestamp() }}) as _resolved_at
     from orders
-    where is_cancelled and cancelled_at is not null {{ 'and customer_id is not null' if not is_incremental() }}
+    {{ 'where is_cancelled and customer_id is not null' if not is_incremental() }}
 ),
 
 esp_timeline as (
@@ -246,7 +248,6 @@ crm_timeline as (
     from hubspot_contacts
     inner join hubspot_record_customers as record_customers
         on record_customers.record_id = hubspot_contacts.crm_id
-    where hubspot_contacts.created_at is not null
 ),
 
 custom_timeline as (
@@ -266,7 +267,6 @@ custom_timeline as (
     inner join custom_record_customers as record_customers
         on record_customers.record_id
             = {{ dbt.concat(['custom_records.source_name', "':'", 'custom_records.record_id']) }}
-    where custom_records.occurred_at is not null
 ),
 
 {#- Events of the records resolved since the last build (all of them in a full build). -#}
@@ -295,7 +295,10 @@ changed_events as (
 final as (
     select
         event_id,
-        customer_id,
+        {#- Incremental: an event without a time any more (its winning copy has none) replaces its old row
+            with no customer, which the post-hook deletes; a full build leaves it out. #}
+        {{ 'case when occurred_at is not null then customer_id end' if is_incremental() else 'customer_id' }}
+            as customer_id,
         occurred_at,
         source,
         record_id,
@@ -306,7 +309,7 @@ final as (
         _resolved_at,
         {{ identity_run_at() }} as _built_at
     from changed_events
-    where occurred_at is not null
+    {{ 'where occurred_at is not null' if not is_incremental() }}
 )
 
 select * from final
