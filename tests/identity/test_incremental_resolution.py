@@ -7,7 +7,7 @@ incremental result:
 1. a first build;
 2. new data, partly landed after it like a real load: a visitor identifies as crm-a's email, opts in to
    email and states a job title; an earlier-received copy of a call turns it into a track call; a new
-   version of a cancelled order reinstates it; a new store sale;
+   version of a cancelled order reinstates it; a CRM contact loses its creation date; a new store sale;
 3. a guard that blocks the only identifier of a store sale, with a consent setting changed at the same time.
 The new data is found by load time, the visitor's older events (their customer changed) by key (macro
 staged_rows_of_records): both paths are in the comparison.
@@ -118,6 +118,11 @@ def builds(new_warehouse) -> dict[str, Any]:
         loaded_at=datetime.now(UTC).replace(tzinfo=None),
     )
     warehouse.insert("pos_sales", [pos_sale("T2", email="a@mail.com")])
+    # crm-a's new version has lost its creation date: its timeline event goes.
+    warehouse.insert(
+        "hubspot_contacts",
+        [{**hubspot_contact("crm-a", email="a@mail.com", phone="+1 415 555 0100"), "create_date": None}],
+    )
     warehouse.insert(
         "shopify_orders", [{**shopify_order(5001, email="a@mail.com"), "updated_at": "2024-01-04T10:00:00Z"}]
     )
@@ -180,11 +185,11 @@ def test_an_incremental_build_re_resolves_only_touched_records(builds: dict[str,
     first, second = builds["first"]["stamps"], builds["second"]["stamps"]
     rewritten = {key for key, stamp in second.items() if first.get(key) != stamp}
     # The visitor's events (their anonymous id changed customer), the new identify, t-1's new copy, the
-    # new sale and the order's new version; c-1 is read again because the watermark is inclusive (the
-    # newest file already resolved is re-read). crm-a, crm-b and T1 keep the first build's stamp.
+    # new sale, the order's and crm-a's new versions; c-1 is read again because the watermark is inclusive
+    # (the newest file already resolved is re-read). crm-b and T1 keep the first build's stamp.
     assert rewritten == {
         ("segment", "v-1"), ("segment", "v-2"), ("segment", "v-g"), ("segment", "v-3"), ("segment", "t-1"),
-        ("segment", "c-1"), ("pos", "T2-1"), ("shopify", "5001"),
+        ("segment", "c-1"), ("pos", "T2-1"), ("shopify", "5001"), ("hubspot", "crm-a"),
     }  # fmt: skip
 
 
@@ -229,6 +234,11 @@ def test_a_reinstated_order_loses_its_cancellation_event(builds: dict[str, Any])
 
     assert order_events("first") == ["shopify:5001:cancelled", "shopify:5001:placed"]
     assert order_events("second") == ["shopify:5001:placed"]
+
+
+def test_an_event_that_lost_its_time_leaves_the_timeline(builds: dict[str, Any]) -> None:
+    assert "hubspot:crm-a" in {row[0] for row in builds["first"]["timeline"]}
+    assert "hubspot:crm-a" not in {row[0] for row in builds["second"]["timeline"]}
 
 
 def test_incremental_current_assignments_equal_a_full_refresh(builds: dict[str, Any]) -> None:
