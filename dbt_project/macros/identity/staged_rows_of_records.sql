@@ -1,5 +1,5 @@
 {#-
-  For the models kept per record (timeline, attribute candidates, consent changes): the rows of `staged`, a
+  For the models kept per record (timeline, candidates, consent changes, B2B signals): the rows of `staged`, a
   staged table with ONE row per record (`key`, an expression over its columns), of the records in `records`
   (a relation or CTE with a column `record_id`), read without scanning the whole staged table when it can.
 

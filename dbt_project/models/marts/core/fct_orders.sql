@@ -18,7 +18,7 @@
   consumed (`_resolved_through`), and replaces them (delete+insert on order_id); each row it writes carries
   the build's `_built_at`, from which the timeline reads the orders to redo. The post-hook deletes the
   orders of customers that no longer exist (a forgotten person's orders, whose staged rows were erased).
-  A full refresh gives the same rows (tests/profiles).
+  A full refresh gives the same rows (tests/identity/test_incremental_resolution.py).
 -#}
 
 -- depends_on: {{ ref('int_identity_current_assignments') }}
