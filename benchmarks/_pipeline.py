@@ -82,9 +82,14 @@ def link_inputs(source: Path, data_dir: Path, customers: int) -> None:
     # Persons are written in order; the last ones may have no identifier, so allow a little slack.
     if not customers * 0.98 <= last_person <= customers:
         raise StageFailed(f"{source} holds about {last_person:,} customers, not --customers {customers:,}")
-    for path in sorted(source.glob("*/**/*")):
+    link_files(source, data_dir, "*/**/*")  # the source folders: truth.csv stays out
+
+
+def link_files(source: Path, target_dir: Path, pattern: str = "**/*") -> None:
+    """Hard-link (else copy) the files of `source` matching `pattern` to their places under `target_dir`."""
+    for path in sorted(source.glob(pattern)):
         if path.is_file():
-            target = data_dir / path.relative_to(source)
+            target = target_dir / path.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(path, target)

@@ -26,7 +26,7 @@ if str(BENCH_DIR) not in sys.path:
 
 from _increment import append_increment  # noqa: E402
 from _measure import git_commit, machine  # noqa: E402
-from _pipeline import DBT_STAGES, StageResult, dbt_stage, load_stage  # noqa: E402
+from _pipeline import DBT_STAGES, StageResult, dbt_stage, link_files, load_stage  # noqa: E402
 
 PROJECT_DIR = BENCH_DIR.parent / "dbt_project"
 
@@ -51,15 +51,8 @@ def copy_run(source: Path, target: Path) -> None:
     """Hard-link the data files and copy the warehouse of `source` into the new folder `target`."""
     if target.exists():
         raise SystemExit(f"{target} exists; --copy-to needs a new folder")
-    shutil.copytree(source / "data", target / "data", copy_function=_link_or_copy)
+    link_files(source / "data", target / "data")
     shutil.copy2(source / "warehouse.duckdb", target / "warehouse.duckdb")
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        Path(dst).hardlink_to(src)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 def main(argv: list[str] | None = None) -> dict:

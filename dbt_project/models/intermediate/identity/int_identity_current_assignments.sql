@@ -102,4 +102,3 @@ final as (
 )
 
 select * from final
-

@@ -246,4 +246,3 @@ final as (
 )
 
 select * from final
-
