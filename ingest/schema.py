@@ -185,17 +185,22 @@ QUARANTINE_TABLE = RawTable(
 )
 
 
-#: Columns DuckDB stores with a chosen compression instead of its automatic one (applies to tables created
-#: from now on). `_record`, the record as sent and the widest column of every raw table, is all distinct long
-#: strings: ZSTD stores it in less than half the space of the automatic dictionary/FSST encoding and at a
-#: fraction of its CPU cost, which each load pays at every commit; reading it back costs a little more.
-DUCKDB_COMPRESSION: dict[str, str] = {"_record": "zstd"}
+#: How DuckDB stores a column of the given type instead of its automatic choice (applies to tables created
+#: from now on). JSON columns (`_record`, the record as sent and the widest column of every raw table, and the
+#: nested parts such as Segment's `context`) are long, mostly distinct strings: ZSTD stores `_record` in less
+#: than half the space of the automatic dictionary/FSST encoding and, for every JSON column, at a fraction of
+#: its CPU cost, which each load pays at every commit; reading them back costs a little more.
+DUCKDB_COMPRESSION_BY_TYPE: dict[str, str] = {"JSON": "zstd"}
 
 
 def _create_sql(table: RawTable, columns: dict[str, str]) -> str:
     cols = ", ".join(
         f'"{name}" {sql_type}'
-        + (f" using compression {DUCKDB_COMPRESSION[name]}" if name in DUCKDB_COMPRESSION else "")
+        + (
+            f" using compression {DUCKDB_COMPRESSION_BY_TYPE[sql_type]}"
+            if sql_type in DUCKDB_COMPRESSION_BY_TYPE
+            else ""
+        )
         for name, sql_type in columns.items()
     )
     return f"create table if not exists {table.qualified_name} ({cols})"

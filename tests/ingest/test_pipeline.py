@@ -157,3 +157,27 @@ def test_records_land_as_sent_even_when_duckdb_would_print_them_differently(
     assert rows(db_path, "select _record::varchar from raw.segment_events") == [(sent,)]
     with duckdb.connect(str(db_path), read_only=True) as con:
         assert con.execute("select typeof(_record) from raw.segment_events").fetchone() == ("JSON",)
+
+
+def test_json_columns_are_stored_zstd_compressed(data_dir: Path, db_path: Path) -> None:
+    # ZSTD is chosen for its CPU cost at commit (docs/performance.md): every JSON column of a raw table uses
+    # it, the record as sent and the nested parts alike, while text columns keep DuckDB's automatic choice.
+    context = {"page": {"url": "https://example.com/" + "x" * 200}, "userAgent": "Mozilla/5.0 " * 20}
+    events = [
+        {"messageId": f"m{i}", "type": "track", "event": "Viewed", "userId": f"u{i}",
+         "timestamp": "2024-01-05T10:00:00Z", "context": context, "properties": {"n": i}}
+        for i in range(3000)
+    ]  # fmt: skip
+    write(data_dir / "events" / "part-1.jsonl", jsonl(events))
+    load(data_dir, db_path)
+    compressions = dict(
+        rows(
+            db_path,
+            "select column_name, string_agg(distinct compression, ',') "
+            "from pragma_storage_info('raw.segment_events') where segment_type <> 'VALIDITY' "
+            "group by column_name",
+        )
+    )
+    for column in ("_record", "context", "properties", "traits"):
+        assert compressions[column] == "ZSTD", (column, compressions)
+    assert compressions["message_id"] != "ZSTD"
