@@ -47,6 +47,11 @@ SIGNALS = (
     " from main.int_segment_b2b_signals order by all"
 )
 B2B = "select customer_id, b2b_account_id, job_title from main.int_customer_b2b_accounts order by all"
+LINKS = "select source, record_id, node_a, node_b, is_user_id_pair from main.int_record_links order by all"
+LINK_TYPES = (
+    "select column_name, data_type from information_schema.columns"
+    " where table_name = 'int_record_links' and column_name like 'node%' order by all"
+)
 CONSENT = (
     "select consent_change_id, customer_id, purpose, status, source, record_id "
     "from main.int_consent_changes_unioned order by all"
@@ -175,9 +180,20 @@ def builds(new_warehouse) -> dict[str, Any]:
         con.execute("update main.fct_orders set customer_id = 'cus_stale'")
     warehouse.build(dbt_vars=BLOCK_SHARED, command="run", select="fct_orders")
     upgraded_orders = warehouse.query(ORDERS)
+    # Links kept by the version whose node ids were 128-bit: the next build converts the columns in place.
+    links_before = warehouse.query(LINKS)
+    with duckdb.connect(str(warehouse.db_path)) as con:
+        con.execute("alter table main.int_record_links alter node_a type hugeint")
+        con.execute("alter table main.int_record_links alter node_b type hugeint")
+    warehouse.build(dbt_vars=BLOCK_SHARED, command="run", select="int_record_links")
+    upgraded_links = {
+        "before": links_before,
+        "after": warehouse.query(LINKS),
+        "types": warehouse.query(LINK_TYPES),
+    }
     return {
         "warehouse": warehouse, "first": first, "second": second, "third": third, "full": full,
-        "upgraded": upgraded, "upgraded_orders": upgraded_orders,
+        "upgraded": upgraded, "upgraded_orders": upgraded_orders, "upgraded_links": upgraded_links,
     }  # fmt: skip
 
 
@@ -199,6 +215,25 @@ def test_identified_visitor_events_move_to_the_known_customer(builds: dict[str, 
     }
     assert records[("segment", "v-1")] == records[("hubspot", "crm-a")] == records[("pos", "T2-1")]
     assert records[("pos", "T1-1")] == records[("hubspot", "crm-b")]
+
+
+def test_a_merged_away_customer_keeps_no_rows(builds: dict[str, Any]) -> None:
+    # The visitor's own customer merges into crm-a's. No build looks for rows of customers that no longer
+    # exist: the visitor's records are re-resolved because their anonymous id changed customer.
+    first = {record_id: customer for _, record_id, customer, _ in builds["first"]["records"]}
+    second = {record_id: customer for _, record_id, customer, _ in builds["second"]["records"]}
+    visitor = first["v-1"]
+    assert visitor != first["crm-a"] and second["v-1"] == second["crm-a"]
+    assert visitor not in {row[1] for row in builds["second"]["timeline"]}
+    assert visitor not in {row[1] for row in builds["second"]["signals"]}
+    assert visitor not in {row[1] for row in builds["second"]["consent"]}
+    assert visitor not in set(second.values())
+
+
+def test_links_kept_with_128_bit_node_ids_are_converted_in_place(builds: dict[str, Any]) -> None:
+    links = builds["upgraded_links"]
+    assert links["types"] == [("node_a", "BIGINT"), ("node_b", "BIGINT")]
+    assert links["after"] == links["before"] and len(links["after"]) > 3
 
 
 def test_a_record_that_stops_resolving_leaves_records_and_timeline(builds: dict[str, Any]) -> None:

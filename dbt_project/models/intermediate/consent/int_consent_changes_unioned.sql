@@ -3,7 +3,7 @@
     unique_key=['source', 'record_id'],
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
-    post_hook="{{ tessera.delete_orphaned_rows() if is_incremental() }}",
+    post_hook="{{ tessera.delete_rows_without_customer() if is_incremental() }}",
 ) }}
 
 {#-
@@ -20,11 +20,9 @@
   identity change. So a build derives the changes of the records resolved after the newest `_resolved_at`
   here (every record when the consent settings changed: `_settings_signature`) and replaces all the rows of
   each such record; a record that now yields no change (a CRM status removed) or no customer writes one
-  row with a NULL customer, which the post-hook deletes with the rows of customers that no longer exist.
+  row with a NULL customer, which the post-hook deletes.
   A full refresh gives the same rows (tests/identity/test_incremental_resolution.py).
 -#}
-
--- depends_on: {{ ref('int_identity_current_assignments') }}
 
 {%- set purposes = consent_purposes() -%}
 {%- set esp_revocations = consent_esp_revocations() -%}

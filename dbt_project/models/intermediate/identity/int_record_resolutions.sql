@@ -12,15 +12,15 @@
   identifiers can sit in several customers), and replaces them (delete+insert), keeping the customer each
   leaves in `previous_customer_id` (how the per-customer marts find whom to redo). A record that no longer
   resolves is kept with a NULL customer_id, stamped like the others, so the incremental timeline sees it
-  go; the post-hook does the same to the records of customers that no longer exist (a forgotten person,
-  whose identifiers were erased). A full refresh gives the same resolving rows (tests/identity).
+  go. A customer that no longer exists lost every identifier through history rows, so all its records are
+  re-resolved; a forgotten person's rows are deleted by the privacy scrub, not here. A full refresh gives
+  the same resolving rows (tests/identity).
 -#}
 {{ config(
     materialized=tessera.upsert_materialization(),
     unique_key=['source', 'record_id'],
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
-    post_hook="{{ tessera.release_records_of_gone_customers() if is_incremental() }}",
 ) }}
 
 -- depends_on: {{ ref('int_identity_assignment_history') }}

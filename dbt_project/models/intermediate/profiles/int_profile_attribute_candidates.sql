@@ -7,15 +7,14 @@
   re-resolves it (every record staged again, every record an identity change touched), so a build reads
   the records resolved after the newest `_resolved_at` here and replaces their rows (delete+insert). A
   released record writes its rows with no customer, and a record with rows here writes a placeholder with
-  none, in case it offers no value any more; the post-hook deletes those and the rows of customers that no
-  longer exist. A full refresh gives the same rows (tests/profiles, tests/identity).
+  none, in case it offers no value any more; the post-hook deletes those. A full refresh gives the same rows (tests/profiles, tests/identity).
 -#}
 {{ config(
     materialized=tessera.upsert_materialization(),
     unique_key=['source', 'record_id'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="{{ tessera.delete_orphaned_rows() if is_incremental() }}",
+    post_hook="{{ tessera.delete_rows_without_customer() if is_incremental() }}",
 ) }}
 
 {%- set sources = [
@@ -47,8 +46,6 @@
   together), so this one waits for the timeline; lighter models still run next to either.
 -#}
 -- depends_on: {{ ref('fct_customer_events') }}
-
--- depends_on: {{ ref('int_identity_current_assignments') }}
 
 with
 

@@ -3,7 +3,7 @@
     unique_key=['record_id'],
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
-    post_hook="{{ tessera.delete_orphaned_rows() if is_incremental() }}",
+    post_hook="{{ tessera.delete_rows_without_customer() if is_incremental() }}",
 ) }}
 
 {#-
@@ -16,11 +16,9 @@
   `_resolved_at` here and replaces their rows. Every identify call has a row, signal or not, so the table
   is not empty whenever the data has identify calls: an empty table has no watermark, and its next build
   would read every record again. A record that no longer resolves, or is no longer such a call, writes a
-  row with no customer when it had one; the post-hook deletes those and the rows of customers that no
-  longer exist. A full refresh gives the same rows (tests/identity).
+  row with no customer when it had one; the post-hook deletes those. A full refresh gives the same rows
+  (tests/identity).
 -#}
-
--- depends_on: {{ ref('int_identity_current_assignments') }}
 
 {%- set since = last_build_watermark('_resolved_at') if is_incremental() else none %}
 

@@ -3,7 +3,7 @@
         materialized=tessera.upsert_materialization(),
         unique_key='event_id',
         on_schema_change='append_new_columns',
-        post_hook="{{ tessera.delete_orphaned_rows() if is_incremental() }}",
+        post_hook="{{ tessera.delete_rows_without_customer() if is_incremental() }}",
     )
 }}
 
@@ -16,12 +16,9 @@
   build reads only the records resolved after the newest `_resolved_at` here and replaces their events.
   Orders come from fct_orders, which stamps the orders it redoes (`_built_at`): a build replaces the events
   of the orders stamped after its own last build. The post-hook deletes the events written with no
-  customer (a released record, an order that lost its customer) and those of customers that no longer
-  exist (a forgotten person). A full refresh gives the same rows (tests/profiles,
-  tests/identity/test_incremental_resolution.py).
+  customer (a released record, an order that lost its customer), which have replaced the old ones. A full
+  refresh gives the same rows (tests/profiles, tests/identity/test_incremental_resolution.py).
 -#}
-
--- depends_on: {{ ref('int_identity_current_assignments') }}
 
 {%- set since = last_build_watermark('_resolved_at') if is_incremental() else none %}
 

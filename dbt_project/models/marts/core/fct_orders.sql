@@ -3,7 +3,6 @@
     unique_key='order_id',
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
-    post_hook="{{ tessera.delete_orders_of_gone_customers() if is_incremental() }}",
 ) }}
 
 {#-
@@ -16,12 +15,9 @@
   re-resolves its record (a line's, for a store transaction). So a build redoes the orders staged since
   the newest `_loaded_at` here and those whose records were resolved after the newest resolution it
   consumed (`_resolved_through`), and replaces them (delete+insert on order_id); each row it writes carries
-  the build's `_built_at`, from which the timeline reads the orders to redo. The post-hook deletes the
-  orders of customers that no longer exist (a forgotten person's orders, whose staged rows were erased).
-  A full refresh gives the same rows (tests/identity/test_incremental_resolution.py).
+  the build's `_built_at`, from which the timeline reads the orders to redo. A full refresh gives the
+  same rows (tests/identity/test_incremental_resolution.py).
 -#}
-
--- depends_on: {{ ref('int_identity_current_assignments') }}
 
 {#- A table kept by the version that rebuilt it whole has no stamps: its first build redoes every order. -#}
 {%- set incremental = is_incremental() and kept_table_has_column('_resolved_through') %}
