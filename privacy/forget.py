@@ -6,7 +6,9 @@ Steps, each logged in `privacy_request_steps`:
 3. delete every raw row carrying any of their identifiers, and quarantined rows mentioning them;
 4. write tombstones (salted hashes) so staging drops the identifiers if the same files are loaded again;
 5. scrub every other table holding them (identity assignment history, audience history, rejections...)
-   so no incremental model carries them into the rebuild;
+   so no incremental model carries them into the rebuild; the per-record models never look for rows of
+   customers that no longer exist, so this scrub (of every row holding the customer id) is what removes
+   the person's rows from them;
 6. rebuild the project, scrub again what incremental models re-derived, and verify nothing is left.
 """
 

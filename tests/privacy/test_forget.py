@@ -134,6 +134,30 @@ def test_forget_deletes_the_links_of_the_person_s_records(forgotten) -> None:
     assert orphans == [(0,)]
 
 
+PER_RECORD_MODELS = (
+    "int_record_resolutions", "fct_customer_events", "int_profile_attribute_candidates",
+    "int_consent_changes_unioned", "int_segment_b2b_signals", "fct_orders",
+)  # fmt: skip
+
+
+def test_forget_leaves_no_per_record_row_of_the_customer(forgotten) -> None:
+    """Incremental builds never look for rows of customers that no longer exist: the scrub removes them."""
+    db_path, _, person, _, _ = forgotten
+    for model in PER_RECORD_MODELS:
+        total, theirs = query(
+            db_path,
+            f"select count(*), count(*) filter (where customer_id = ?) from {model}",
+            [person.customer_id],
+        )[0]
+        assert theirs == 0 and total > 0, model
+    (previous,) = query(
+        db_path,
+        "select count(*) from int_record_resolutions where previous_customer_id = ?",
+        [person.customer_id],
+    )[0]
+    assert previous == 0
+
+
 def test_forget_output_is_masked(forgotten) -> None:
     _, _, person, _, report = forgotten
     text = report.summary()
