@@ -303,6 +303,9 @@ def eval_identity(
     truth: Annotated[Path, typer.Option("--truth", help="CSV identifier_type,identifier_value,person_id")],
     db: DbOption = None,
     worst: Annotated[int, typer.Option("--worst", help="Over-merged clusters to show")] = 5,
+    show_pii: Annotated[
+        bool, typer.Option("--show-pii", help="Show the over-merged customers' emails and phones unmasked")
+    ] = False,
 ) -> None:
     """Pairwise precision, recall and F1 of identity resolution, and the worst over-merged customers."""
     from cdp.console import console
@@ -315,7 +318,7 @@ def eval_identity(
         evaluation = evaluate_identity(settings.db_path, truth, worst=worst)
     except (TruthFileError, FileNotFoundError) as exc:
         raise fail(str(exc)) from exc
-    console.print(format_evaluation(evaluation), markup=False)
+    console.print(format_evaluation(evaluation, show_pii=show_pii), markup=False)
 
 
 @app.command("demo-data")

@@ -236,8 +236,10 @@ def evaluate_identity(db_path: Path, truth_path: Path, worst: int = 5) -> Identi
     )
 
 
-def format_evaluation(evaluation: IdentityEvaluation) -> str:
-    """Human-readable report of an evaluation, for the CLI."""
+def format_evaluation(evaluation: IdentityEvaluation, *, show_pii: bool = False) -> str:
+    """Human-readable report of an evaluation, for the CLI; emails and phones masked unless `show_pii`."""
+    from cdp.profile_view import shown_identifier
+
     lines = [
         f"precision  {evaluation.precision:.4f}  ({evaluation.true_positive_pairs} true / "
         f"{evaluation.false_positive_pairs} false pairs)",
@@ -252,7 +254,7 @@ def format_evaluation(evaluation: IdentityEvaluation) -> str:
             f"over-merged {cluster.customer_id}: {cluster.persons} people, "
             f"{cluster.false_positive_pairs} false pairs"
         )
-        lines.extend(
-            f"    {i.person_id}  {i.identifier_type}={i.identifier_value}" for i in cluster.identifiers
-        )
+        for i in cluster.identifiers:
+            value = shown_identifier(i.identifier_type, i.identifier_value, show_pii)
+            lines.append(f"    {i.person_id}  {i.identifier_type}={value}")
     return "\n".join(lines)

@@ -17,11 +17,13 @@ from cdp.settings import Settings
 PERSONAL_IDENTIFIER_TYPES = frozenset({"email", "phone"})
 
 
-def _shown(value: Any, personal: bool, show_pii: bool) -> str:
+def shown_identifier(identifier_type: str, value: Any, show_pii: bool) -> str:
+    """An identifier's value as printed: emails and phones masked unless `show_pii`."""
     from reverse_etl.masking import mask_value
 
     if value is None:
         return ""
+    personal = identifier_type in PERSONAL_IDENTIFIER_TYPES
     return mask_value(value) if personal and not show_pii else str(value)
 
 
@@ -38,14 +40,11 @@ def print_profile(settings: Settings, identifier: str, *, show_pii: bool = False
         shown = identifier if show_pii else "the identifier given"
         raise CdpError(f"no customer found for {shown} (try an email, a phone, a user id or a customer id)")
 
-    matched = _shown(view.matched_value, view.matched_type in PERSONAL_IDENTIFIER_TYPES, show_pii)
+    matched = shown_identifier(view.matched_type, view.matched_value, show_pii)
     console.print(f"[bold]customer {view.customer_id}[/]  matched {view.matched_type} {matched}")
 
     identifiers = Table(title=f"identifiers ({len(view.identifiers)})", title_justify="left")
-    values = [
-        _shown(i.identifier_value, i.identifier_type in PERSONAL_IDENTIFIER_TYPES, show_pii)
-        for i in view.identifiers
-    ]
+    values = [shown_identifier(i.identifier_type, i.identifier_value, show_pii) for i in view.identifiers]
     for column in ("type", "value", "sources", "first seen", "last seen", "records"):
         # A value is what the user came to read: on a narrow terminal the other columns wrap, it never does.
         min_width = min(max(map(len, values), default=0), 60) if column == "value" else None

@@ -74,6 +74,11 @@ def test_known_precision_and_recall(warehouse: Path, tmp_path: Path) -> None:
         ("b1@x.com", "P2"),
     }
     assert "precision  0.3333" in format_evaluation(result)
+    # Emails and phones of the over-merged customers are masked unless asked for (terminal output ends up
+    # in logs).
+    masked, shown = format_evaluation(result), format_evaluation(result, show_pii=True)
+    assert "a1@x.com" not in masked and "+14155550001" not in masked and "email=" in masked
+    assert "a1@x.com" in shown and "+14155550001" in shown
 
 
 def test_perfect_resolution_scores_one(warehouse: Path, tmp_path: Path) -> None:
