@@ -193,16 +193,13 @@ QUARANTINE_TABLE = RawTable(
 DUCKDB_COMPRESSION_BY_TYPE: dict[str, str] = {"JSON": "zstd"}
 
 
+def _column_sql(name: str, sql_type: str) -> str:
+    compression = DUCKDB_COMPRESSION_BY_TYPE.get(sql_type)
+    return f'"{name}" {sql_type}' + (f" using compression {compression}" if compression else "")
+
+
 def _create_sql(table: RawTable, columns: dict[str, str]) -> str:
-    cols = ", ".join(
-        f'"{name}" {sql_type}'
-        + (
-            f" using compression {DUCKDB_COMPRESSION_BY_TYPE[sql_type]}"
-            if sql_type in DUCKDB_COMPRESSION_BY_TYPE
-            else ""
-        )
-        for name, sql_type in columns.items()
-    )
+    cols = ", ".join(_column_sql(name, sql_type) for name, sql_type in columns.items())
     return f"create table if not exists {table.qualified_name} ({cols})"
 
 
