@@ -7,7 +7,8 @@
   re-resolves it (every record staged again, every record an identity change touched), so a build reads
   the records resolved after the newest `_resolved_at` here and replaces their rows (delete+insert). A
   released record writes its rows with no customer, and a record with rows here writes a placeholder with
-  none, in case it offers no value any more; the post-hook deletes those. A full refresh gives the same rows (tests/profiles, tests/identity).
+  none, in case it offers no value any more; the post-hook deletes those. A full refresh gives the same
+  rows (tests/profiles, tests/identity).
 -#}
 {{ config(
     materialized=tessera.upsert_materialization(),
@@ -55,13 +56,9 @@ with
   included; the large staged tables are read for those records only (macro staged_rows_of_records).
 -#}
 {%- set since = last_build_watermark('_resolved_at') if is_incremental() else none %}
-{%- set record_filter = ("resolved_at > " ~ since) if is_incremental() else 'customer_id is not null' %}
 {%- for s in sources %}
 {{ s.source }}_record_customers as (
-    select record_id, customer_id, resolved_at
-    from {{ ref('int_record_resolutions') }}
-    where source = '{{ s.source }}'
-        and {{ record_filter }}
+    {{ tessera.records_resolved_since(s.source, since) }}
 ),
 {% endfor %}
 

@@ -25,10 +25,7 @@
 with
 
 record_customers as (
-    select record_id, customer_id, resolved_at
-    from {{ ref('int_record_resolutions') }}
-    where source = 'segment'
-        and {{ ("resolved_at > " ~ since) if is_incremental() else 'customer_id is not null' }}
+    {{ tessera.records_resolved_since('segment', since) }}
 ),
 
 segment_events as (

@@ -29,13 +29,9 @@ with
   source would be materialized whole (30M rows at 1M customers) before any join. Incremental: the records
   resolved since the last build, released ones (NULL customer) included.
 -#}
-{%- set record_filter = ("resolved_at > " ~ since) if is_incremental() else 'customer_id is not null' %}
 {%- for source_name in ['segment', 'esp', 'zendesk', 'nps', 'consent', 'hubspot', 'custom'] %}
 {{ source_name }}_record_customers as (
-    select record_id, customer_id, resolved_at
-    from {{ ref('int_record_resolutions') }}
-    where source = '{{ source_name }}'
-        and {{ record_filter }}
+    {{ tessera.records_resolved_since(source_name, since) }}
 ),
 {% endfor %}
 
