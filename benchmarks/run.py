@@ -239,6 +239,7 @@ def _incremental(run: Run, result: dict) -> None:
     increment["stage_cpu_s"] = {name: round(s.cpu_seconds, 3) for name, s in stages.items()}
     increment["seconds"] = sum(s.seconds for s in stages.values())
     increment["stages"] = {name: s.as_dict() for name, s in stages.items()}
+    increment["node_seconds"] = {name: s.node_seconds for name, s in stages.items()}
     if run.sync_skipped is None:
         _step("incremental: sync")
         sync = run_sync(run.db_path, run.sync_config, SYNC_NAME)
@@ -251,6 +252,7 @@ def _summarise(result: dict, stages: dict[str, StageResult], sync_skipped: str |
     result["stage_s"] = {name: round(s.seconds, 3) for name, s in stages.items()}
     result["stage_cpu_s"] = {name: round(s.cpu_seconds, 3) for name, s in stages.items()}
     result["stages"] = {name: s.as_dict() for name, s in stages.items()}
+    result["node_seconds"] = {name: s.node_seconds for name, s in stages.items()}
     result["slowest_nodes"] = sorted(
         (
             {"node": node, "stage": name, "seconds": round(seconds, 3)}
