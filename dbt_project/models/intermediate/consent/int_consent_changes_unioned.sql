@@ -34,14 +34,13 @@
 {%- set sources = ['consent', 'esp', 'hubspot', 'segment'] -%}
 {%- set since = none %}
 {%- if is_incremental() %}
-{%- if kept_table_has_column('_settings_signature') %}
+{%- if kept_table_has_column('_settings_signature') and not kept_rows_differ(settings_signature) %}
 {%- set since = last_build_watermark('_resolved_at') %}
-{%- set record_filter -%}
-    (resolved_at > {{ since }}
-        or exists (select 1 from {{ this }} where _settings_signature <> '{{ settings_signature }}'))
-{%- endset %}
+{#- A plain filter on the stamp, which DuckDB answers from each row group's min/max. #}
+{%- set record_filter = 'resolved_at > ' ~ since %}
 {%- else %}
-{#- Kept by a version that rebuilt this table whole (no stamps yet): derive every record once. #}
+{#- Other consent settings, or kept by a version that rebuilt this table whole (no stamps yet): derive
+    every record once. #}
 {%- set record_filter = 'true' %}
 {%- endif %}
 {%- else %}
