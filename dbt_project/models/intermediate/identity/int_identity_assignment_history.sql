@@ -22,20 +22,9 @@
 
 with
 
-components as (
-    select * from {{ ref('int_identity_components') }}
-),
-
-nodes as (
-    select * from {{ ref('int_identity_nodes') }}
-),
-
 {% if is_incremental() %}
 
-history as (
-    select * from {{ this }}
-),
-
+{#- The history is read by each part itself: a CTE read twice is copied whole by DuckDB. -#}
 history_ranked as (
     select
         identifier_key,
@@ -44,7 +33,7 @@ history_ranked as (
         customer_id,
         assigned_at,
         row_number() over (partition by identifier_key order by assigned_at desc) as recency_rank
-    from history
+    from {{ this }}
 ),
 
 previous_assignments as (
@@ -55,7 +44,7 @@ previous_assignments as (
 
 customer_ages as (
     select customer_id, min(assigned_at) as created_at
-    from history
+    from {{ this }}
     where customer_id is not null
     group by customer_id
 ),
@@ -88,20 +77,36 @@ members as (
         nodes.identifier_type,
         nodes.identifier_value,
         nodes.type_priority
-    from components
-    inner join nodes on nodes.node_id = components.node_id
+    from {{ ref('int_identity_components') }} as components
+    inner join {{ ref('int_identity_nodes') }} as nodes on nodes.node_id = components.node_id
+),
+
+{#- Every identifier in a component now or assigned before, with its previous customer: one join on the
+    identifier key serves the overlaps, the changed and the released identifiers alike. -#}
+identifiers as (
+    select
+        coalesce(members.identifier_key, previous_assignments.identifier_key) as identifier_key,
+        coalesce(members.identifier_type, previous_assignments.identifier_type) as identifier_type,
+        coalesce(members.identifier_value, previous_assignments.identifier_value) as identifier_value,
+        members.component_id,
+        members.type_priority,
+        previous_assignments.customer_id as previous_customer_id,
+        previous_assignments.assigned_at as previous_assigned_at
+    from members
+    full outer join previous_assignments
+        on previous_assignments.identifier_key = members.identifier_key
 ),
 
 previous_id_overlaps as (
     select
-        members.component_id,
-        previous_assignments.customer_id,
+        component_id,
+        previous_customer_id as customer_id,
         count(*) as shared_identifiers,
-        min(members.type_priority) as strongest_priority,
-        min(previous_assignments.assigned_at) as longest_held_since
-    from members
-    inner join previous_assignments on previous_assignments.identifier_key = members.identifier_key
-    group by members.component_id, previous_assignments.customer_id
+        min(type_priority) as strongest_priority,
+        min(previous_assigned_at) as longest_held_since
+    from identifiers
+    where component_id is not null and previous_customer_id is not null
+    group by component_id, previous_customer_id
 ),
 
 previous_id_homes as (
@@ -132,7 +137,8 @@ surviving_ids as (
 
 component_first_keys as (
     select component_id, min(identifier_key) as first_identifier_key
-    from members
+    from identifiers
+    where component_id is not null
     group by component_id
 ),
 
@@ -153,50 +159,20 @@ component_customers as (
         and surviving_ids.survival_rank = 1
 ),
 
-current_assignments as (
-    select
-        members.identifier_key,
-        members.identifier_type,
-        members.identifier_value,
-        component_customers.customer_id
-    from members
-    inner join component_customers on component_customers.component_id = members.component_id
-),
-
-changed_assignments as (
-    select
-        current_assignments.identifier_key,
-        current_assignments.identifier_type,
-        current_assignments.identifier_value,
-        current_assignments.customer_id
-    from current_assignments
-    left join previous_assignments
-        on previous_assignments.identifier_key = current_assignments.identifier_key
-    where previous_assignments.customer_id is null
-        or previous_assignments.customer_id <> current_assignments.customer_id
-),
-
-{#- Identifiers that left every customer (now rejected by a guard, or their records are gone). -#}
-released_assignments as (
-    select
-        previous_assignments.identifier_key,
-        previous_assignments.identifier_type,
-        previous_assignments.identifier_value,
-        cast(null as {{ dbt.type_string() }}) as customer_id
-    from previous_assignments
-    left join current_assignments
-        on current_assignments.identifier_key = previous_assignments.identifier_key
-    where current_assignments.identifier_key is null
-),
-
+{#- Identifiers that changed customer or appeared, and those that left every customer (now rejected by a
+    guard, or their records are gone: no component, so a NULL customer). -#}
 final as (
-    select identifier_key, identifier_type, identifier_value, customer_id,
+    select
+        identifiers.identifier_key,
+        identifiers.identifier_type,
+        identifiers.identifier_value,
+        component_customers.customer_id,
         {{ identity_run_at() }} as assigned_at
-    from changed_assignments
-    union all
-    select identifier_key, identifier_type, identifier_value, customer_id,
-        {{ identity_run_at() }} as assigned_at
-    from released_assignments
+    from identifiers
+    left join component_customers on component_customers.component_id = identifiers.component_id
+    where identifiers.previous_customer_id is null
+        or component_customers.customer_id is null
+        or component_customers.customer_id <> identifiers.previous_customer_id
 )
 
 select * from final
