@@ -3,14 +3,13 @@
   two records did not merge and tune identity_type_limits.
 -#}
 
+{#- Read by each part itself: a CTE read twice is copied whole by DuckDB. -#}
+{%- set nodes_relation = ref('int_identity_nodes') %}
+
 with
 
 resolved_edges as (
     select * from {{ ref('int_identity_edges_resolved') }}
-),
-
-nodes as (
-    select * from {{ ref('int_identity_nodes') }}
 ),
 
 final as (
@@ -23,8 +22,8 @@ final as (
         resolved_edges.detail,
         resolved_edges.record_count
     from resolved_edges
-    inner join nodes as end_a on end_a.node_id = resolved_edges.node_a
-    inner join nodes as end_b on end_b.node_id = resolved_edges.node_b
+    inner join {{ nodes_relation }} as end_a on end_a.node_id = resolved_edges.node_a
+    inner join {{ nodes_relation }} as end_b on end_b.node_id = resolved_edges.node_b
     where not resolved_edges.is_kept
 )
 

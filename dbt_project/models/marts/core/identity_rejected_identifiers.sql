@@ -4,11 +4,10 @@
   (reached equally from two customers of an over-limit component, so it would be a bridge).
 -#}
 
-with
+{#- Read by each part itself: a CTE read twice is copied whole by DuckDB. -#}
+{%- set nodes_relation = ref('int_identity_nodes') %}
 
-nodes as (
-    select * from {{ ref('int_identity_nodes') }}
-),
+with
 
 super_nodes as (
     select * from {{ ref('int_identity_super_nodes') }}
@@ -20,7 +19,7 @@ limit_assignments as (
 
 blocked as (
     select node_id, blocked_rule as rule, blocked_detail as detail
-    from nodes
+    from {{ nodes_relation }} as nodes
     where blocked_rule is not null
 ),
 
@@ -61,7 +60,7 @@ final as (
         nodes.source_count,
         nodes.sources
     from rejections
-    inner join nodes on nodes.node_id = rejections.node_id
+    inner join {{ nodes_relation }} as nodes on nodes.node_id = rejections.node_id
 )
 
 select * from final
