@@ -24,7 +24,7 @@ customer_summary as (
         max(last_seen_at) as last_seen_at,
         count(*) as identifier_count
         {%- for t in identifier_types %},
-        sum(case when identifier_type = '{{ t }}' then 1 else 0 end) as {{ t }}_count
+        count(case when identifier_type = '{{ t }}' then 1 end) as {{ t }}_count
         {%- endfor %}
     from customer_identifiers
     group by customer_id
