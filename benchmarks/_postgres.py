@@ -93,6 +93,19 @@ def run_sync(db_path: Path, config_path: Path, name: str) -> SyncFigures:
     )
 
 
+def repeat_first_sync(
+    db_path: Path, config_path: Path, name: str, dsn: str, schema: str, table: str
+) -> float:
+    """Run the sync again from scratch (its destination table dropped, its rows of sync state deleted; the
+    sync writes both again) and return its wall time: one more sample of the same work."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'drop table if exists "{schema}"."{table}"')
+    with duckdb.connect(str(db_path)) as con:
+        for state_table in ("sync_state", "sync_rejections"):
+            con.execute(f"delete from main.{state_table} where sync_name = ?", [name])
+    return run_sync(db_path, config_path, name).seconds
+
+
 def table_rows(dsn: str, schema: str, table: str) -> int:
     """Rows in a Postgres table."""
     with psycopg.connect(dsn) as conn:

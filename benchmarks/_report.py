@@ -113,9 +113,10 @@ def results_table(result: dict) -> Table:
     if result.get("sync_skipped"):
         row("sync", f"skipped: {result['sync_skipped']}")
     else:
-        row(f"sync rows/s ({result['sync']['rows']:,} rows of {result['sync']['audience']})",
+        sync, samples = result["sync"], len(result["sync"].get("seconds_samples", [None]))
+        row(f"sync rows/s ({sync['rows']:,} rows of {sync['audience']}, median of {samples})",
             result["sync_rows_per_s"], digits=0)  # fmt: skip
-        row("raw COPY rows/s", result["copy_rows_per_s"], digits=0)
+        row(f"raw COPY rows/s (median of {samples})", result["copy_rows_per_s"], digits=0)
         row("  sync / COPY", result["sync_ratio_vs_copy"], "sync_ratio_vs_copy", 2)
         row("COPY by write_row from a cursor, rows/s", result["copy"]["write_row"]["rows_per_s"], digits=0)
         row("  sync / write_row COPY", result["sync_ratio_vs_write_row_copy"], digits=2)
