@@ -13,10 +13,10 @@
 with
 
 {#-
-  Every relation is read by each part itself: a CTE read twice is copied whole by DuckDB. An edge joins a
-  pair once, so a node's neighbours are distinct and a node cannot hold more distinct accounts of a type
-  than it has neighbours of that type: the distinct accounts are counted only where that degree is over
-  the limit (36k of 10.8M node and type pairs at 1M customers).
+  An edge joins a pair once, so a node's neighbours are distinct and a node cannot hold more distinct
+  accounts of a type than it has neighbours of that type: the distinct accounts are counted only where
+  that degree is over the limit (36k of 10.8M node and type pairs at 1M customers). The edges and nodes are
+  read by each part itself, not through shared CTEs.
 #}
 over_limit_degrees as (
     select both_ways.node_id, neighbours.identifier_type as neighbour_type
