@@ -172,16 +172,18 @@ def _unchanged(
     Only a state equal to the source qualifies, so insert/upsert syncs whose state kept departed rows,
     and syncs with pending rejections, always take the full plan.
     """
-    row_hash = f"hash({literal(signature)}, struct_pack({packed}))"
-    source_fp, state_fp = conn.execute(
-        f"""
-        select
-            (select (count(*), bit_xor(hash(cast(src.{key} as varchar), {row_hash})))
-             from {src_rel} as src where {permitted}),
-            (select (count(*), bit_xor(hash(record_key, row_hash))) from ({state_sql}))
-        """
+    state_fp = conn.execute(
+        f"select count(*), bit_xor(hash(record_key, row_hash)) from ({state_sql})"
     ).fetchone()
-    return source_fp == state_fp and source_fp[0] > 0
+    if state_fp[0] == 0:
+        # Nothing delivered yet (a first sync): no rerun to skip, so the source is not hashed twice.
+        return False
+    row_hash = f"hash({literal(signature)}, struct_pack({packed}))"
+    source_fp = conn.execute(
+        f"select count(*), bit_xor(hash(cast(src.{key} as varchar), {row_hash})) "
+        f"from {src_rel} as src where {permitted}"
+    ).fetchone()
+    return source_fp == state_fp
 
 
 def _suppression_condition(conn: duckdb.DuckDBPyConnection, shape: SourceShape) -> str:
