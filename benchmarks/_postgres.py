@@ -143,9 +143,7 @@ def copy_floor(
     """Time the plainest way to move the rows the sync sent into Postgres: DuckDB writes them as CSV, one
     `COPY ... FROM STDIN` streams the bytes into an empty copy (`like ... including all`) of the sync's table.
 
-    Returns rows, seconds (export + copy) and both parts, plus `write_row`: the same rows fetched from a
-    DuckDB cursor and sent with psycopg's `copy.write_row` (what benchmarks/sync_postgres.py calls raw
-    COPY), a slower floor that pays Python per row like the sync does.
+    Returns rows, seconds (export + copy) and both parts.
     """
     target, columns = _empty_copy_of(dsn, schema, audience, "__copy_floor")
     csv_path = workdir / f"{target}.csv"
@@ -170,11 +168,13 @@ def copy_floor(
         "seconds": finished - started,
         "export_seconds": exported - started,
         "copy_seconds": finished - exported,
-        "write_row": _write_row_copy(db_path, dsn, schema, audience, sync_name),
     }
 
 
-def _write_row_copy(db_path: Path, dsn: str, schema: str, audience: str, sync_name: str) -> dict[str, float]:
+def write_row_copy(db_path: Path, dsn: str, schema: str, audience: str, sync_name: str) -> dict[str, float]:
+    """The rows the sync sent, fetched from a DuckDB cursor and sent with psycopg's `copy.write_row` (what
+    benchmarks/sync_postgres.py calls raw COPY): a slower floor that pays Python per row like the sync does.
+    Returns rows, seconds and rows/s."""
     target, columns = _empty_copy_of(dsn, schema, audience, "__copy_rows")
     column_list = ", ".join(f'"{c}"' for c in columns)
     started = time.perf_counter()

@@ -113,7 +113,8 @@ def results_table(result: dict) -> Table:
     if result.get("sync_skipped"):
         row("sync", f"skipped: {result['sync_skipped']}")
     else:
-        sync, samples = result["sync"], len(result["sync"].get("seconds_samples", [None]))
+        sync = result["sync"]
+        samples = len(sync["seconds_samples"])
         row(f"sync rows/s ({sync['rows']:,} rows of {sync['audience']}, median of {samples})",
             result["sync_rows_per_s"], digits=0)  # fmt: skip
         row(f"raw COPY rows/s (median of {samples})", result["copy_rows_per_s"], digits=0)

@@ -51,6 +51,7 @@ from _postgres import (  # noqa: E402
     reset_schema,
     run_sync,
     table_rows,
+    write_row_copy,
     write_sync_config,
 )
 from _raw_scan import raw_scan  # noqa: E402
@@ -226,15 +227,17 @@ def _baselines(run: Run, result: dict) -> None:
         # SAMPLES times, alternating, and compared by their medians.
         _step(f"baseline: raw Postgres COPY of the synced rows, and the sync again ({SAMPLES} samples each)")
         audience = result["sync"]["audience"]
-        copies = [copy_floor(run.db_path, options.dsn, run.schema, audience, run.run_dir, SYNC_NAME)]
-        syncs = [result["sync"]["seconds"]]
-        for _ in range(SAMPLES - 1):
-            syncs.append(
-                repeat_first_sync(run.db_path, run.sync_config, SYNC_NAME, options.dsn, run.schema, audience)
-            )
-            copies.append(copy_floor(run.db_path, options.dsn, run.schema, audience, run.run_dir, SYNC_NAME))
+        db, dsn, schema = run.db_path, options.dsn, run.schema
+        syncs, copies = [result["sync"]["seconds"]], []
+        while len(copies) < SAMPLES:
+            copies.append(copy_floor(db, dsn, schema, audience, run.run_dir, SYNC_NAME))
+            if len(syncs) < SAMPLES:
+                syncs.append(repeat_first_sync(db, run.sync_config, SYNC_NAME, dsn, schema, audience))
         result["sync"]["seconds_samples"] = syncs
-        result["copy"] = copies[0] | {"seconds_samples": [c["seconds"] for c in copies]}
+        result["copy"] = copies[0] | {
+            "seconds_samples": [c["seconds"] for c in copies],
+            "write_row": write_row_copy(db, dsn, schema, audience, SYNC_NAME),
+        }
 
 
 def _incremental(run: Run, result: dict) -> None:
