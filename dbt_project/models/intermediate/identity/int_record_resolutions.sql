@@ -94,36 +94,50 @@ record_identifiers as (
 
 {% endif %}
 
-record_candidates as (
+{#-
+    The order candidates win in: the strongest identifier type, then the identifier carried by more records,
+    then the smaller customer id and node id (so a tie never depends on how rows arrive). Ranking the nodes
+    once and taking each record's best rank with `min` groups the identifier rows by record on an integer,
+    instead of a window that sorts every record's rows (at 1M customers, 55M rows: the window was most of a
+    full build of this model). An incremental build ranks only the nodes of the records it re-resolves.
+-#}
+ranked_nodes as (
+    select
+        node_id,
+        customer_id,
+        identifier_type,
+        row_number() over (
+            order by type_priority, record_count desc, customer_id, node_id
+        ) as node_rank
+    from current_assignments
+    where customer_id is not null
+    {%- if is_incremental() %}
+        and node_id in (select node_id from record_identifiers)
+    {%- endif %}
+),
+
+{#- A left join in an incremental build: a record left with no customer must replace its old row. -#}
+record_winners as (
     select
         record_identifiers.source,
         record_identifiers.record_id,
-        record_identifiers._loaded_at,
-        current_assignments.customer_id,
-        current_assignments.identifier_type,
-        row_number() over (
-            partition by record_identifiers.source, record_identifiers.record_id
-            order by
-                {%- if is_incremental() %} case when current_assignments.customer_id is null then 1 else 0 end,
-                {%- endif %}
-                current_assignments.type_priority, current_assignments.record_count desc,
-                current_assignments.customer_id
-        ) as candidate_rank
+        min(ranked_nodes.node_rank) as node_rank,
+        max(record_identifiers._loaded_at) as _loaded_at
     from record_identifiers
-    {#- A left join in an incremental build: a record left with no customer must replace its old row. #}
-    {{ 'left' if is_incremental() else 'inner' }} join current_assignments
-        on current_assignments.node_id = record_identifiers.node_id
+    {{ 'left' if is_incremental() else 'inner' }} join ranked_nodes
+        on ranked_nodes.node_id = record_identifiers.node_id
+    group by record_identifiers.source, record_identifiers.record_id
 ),
 
 resolved as (
     select
-        source,
-        record_id,
-        customer_id,
-        identifier_type as resolved_by,
-        _loaded_at
-    from record_candidates
-    where candidate_rank = 1
+        record_winners.source,
+        record_winners.record_id,
+        ranked_nodes.customer_id,
+        ranked_nodes.identifier_type as resolved_by,
+        record_winners._loaded_at
+    from record_winners
+    left join ranked_nodes on ranked_nodes.node_rank = record_winners.node_rank
 ),
 
 {% if is_incremental() %}
