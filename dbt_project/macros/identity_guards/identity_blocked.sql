@@ -1,9 +1,8 @@
 {#-
-  The guard rule that blocks an identifier, or NULL: `blocked_value` for a listed placeholder,
-  `blocked_pattern` for a value matching a placeholder pattern of its type (or of every type, '*').
-  With detail=true, the matching entry instead (the pattern, or 'listed placeholder').
+  Which guard entry blocks an identifier, or NULL when it is usable: 'listed placeholder' for a listed
+  value, 'matches <pattern>' for a value matching a placeholder pattern of its type (or of every type, '*').
 -#}
-{% macro identity_blocked_rule(type_column, value_column, detail=false) -%}
+{% macro identity_blocked_detail(type_column, value_column) -%}
   {%- set values = identity_blocked_values() -%}
   {%- set patterns = identity_blocked_patterns() -%}
   case
@@ -11,16 +10,26 @@
     when {% if type_name != '*' %}{{ type_column }} = '{{ type_name }}' and {% endif -%}
       lower({{ value_column }}) in (
         {%- for v in listed %}'{{ v | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-      ) then {{ "'listed placeholder'" if detail else "'blocked_value'" }}
+      ) then 'listed placeholder'
     {%- endfor %}
     {%- for type_name, listed in patterns.items() %}
     {%- for pattern in listed %}
     when {% if type_name != '*' %}{{ type_column }} = '{{ type_name }}' and {% endif -%}
-      {{ tessera.regex_matches('lower(' ~ value_column ~ ')', pattern) }} then {{ ("'matches " ~ pattern | replace("'", "''") ~ "'") if detail else "'blocked_pattern'" }}
+      {{ tessera.regex_matches('lower(' ~ value_column ~ ')', pattern) }} then {{ "'matches " ~ pattern | replace("'", "''") ~ "'" }}
     {%- endfor %}
     {%- endfor %}
     else null
   end
+{%- endmacro %}
+
+
+{#-
+  The guard rule of a detail `identity_blocked_detail` gave: `blocked_value` for a listed placeholder,
+  `blocked_pattern` for a pattern, NULL when nothing blocks it. The patterns are matched once, not twice.
+-#}
+{% macro identity_blocked_rule_of_detail(detail_column) -%}
+  case when {{ detail_column }} = 'listed placeholder' then 'blocked_value'
+    when {{ detail_column }} is not null then 'blocked_pattern' end
 {%- endmacro %}
 
 

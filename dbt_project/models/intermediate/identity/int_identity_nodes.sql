@@ -85,32 +85,38 @@ identifier_stats as (
     group by node_id
 ),
 
+{#- The guard lists' regular expressions are matched once per node, for the detail; the rule is read off it. -#}
+identifier_checked as (
+    select
+        identifier_stats.*,
+        {{ identity_blocked_detail('identifier_type', 'identifier_value') }} as blocked_detail
+    from identifier_stats
+),
+
 {#- In an incremental build every touched node gets a row: a node no record carries any more comes out of
     the left join with NULL columns, a placeholder that replaces its old row and the post-hook deletes. -#}
 final as (
     select
-        {{ 'touched_nodes' if is_incremental() else 'identifier_stats' }}.node_id,
-        identifier_stats.identifier_type,
-        identifier_stats.identifier_value,
-        {{ identity_key('identifier_stats.identifier_type', 'identifier_stats.identifier_value') }}
+        {{ 'touched_nodes' if is_incremental() else 'identifier_checked' }}.node_id,
+        identifier_checked.identifier_type,
+        identifier_checked.identifier_value,
+        {{ identity_key('identifier_checked.identifier_type', 'identifier_checked.identifier_value') }}
             as identifier_key,
-        {{ identity_priority_of('identifier_stats.identifier_type') }} as type_priority,
-        identifier_stats.first_seen_at,
-        identifier_stats.last_seen_at,
-        cast(identifier_stats.record_count as {{ dbt.type_bigint() }}) as record_count,
-        identifier_stats.source_count,
-        identifier_stats.sources,
-        {{ identity_blocked_rule('identifier_stats.identifier_type', 'identifier_stats.identifier_value') }}
-            as blocked_rule,
-        {{ identity_blocked_rule('identifier_stats.identifier_type', 'identifier_stats.identifier_value',
-            detail=true) }} as blocked_detail,
+        {{ identity_priority_of('identifier_checked.identifier_type') }} as type_priority,
+        identifier_checked.first_seen_at,
+        identifier_checked.last_seen_at,
+        cast(identifier_checked.record_count as {{ dbt.type_bigint() }}) as record_count,
+        identifier_checked.source_count,
+        identifier_checked.sources,
+        {{ identity_blocked_rule_of_detail('identifier_checked.blocked_detail') }} as blocked_rule,
+        identifier_checked.blocked_detail,
         '{{ settings_signature }}' as _settings_signature,
         {{ identity_run_at() }} as _updated_at
     {%- if is_incremental() %}
     from touched_nodes
-    left join identifier_stats on identifier_stats.node_id = touched_nodes.node_id
+    left join identifier_checked on identifier_checked.node_id = touched_nodes.node_id
     {%- else %}
-    from identifier_stats
+    from identifier_checked
     {%- endif %}
 )
 
