@@ -78,7 +78,7 @@ def build(
             target=target,
             select=select,
             full_refresh=full_refresh,
-            threads=settings.threads,
+            threads=settings.dbt_threads,
         )
     except CdpError as exc:
         raise fail(str(exc)) from exc

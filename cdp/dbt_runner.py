@@ -92,7 +92,7 @@ def dbt_env(db_path: Path, target: str = "duckdb", threads: int | None = None) -
 
         env["TESSERA_SPARK_DIR"] = str(REPO_ROOT / "data" / "spark")
     if threads:
-        env["TESSERA_THREADS"] = str(threads)
+        env["TESSERA_DBT_THREADS"] = str(threads)
     return env
 
 

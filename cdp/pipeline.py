@@ -21,7 +21,7 @@ def run_pipeline(settings: Settings, *, target: str = "duckdb", sync: bool = Tru
             project_dir=settings.dbt_project_dir,
             db_path=settings.db_path,
             target=target,
-            threads=settings.threads,
+            threads=settings.dbt_threads,
         )
     )
     if sync:

@@ -18,6 +18,11 @@ def _env_path(name: str, default: Path) -> Path:
     return Path(value).expanduser() if value else default
 
 
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name)
+    return int(value) if value else None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved locations and engine settings for one invocation."""
@@ -33,6 +38,8 @@ class Settings:
     )
     syncs_file: Path = field(default_factory=lambda: _env_path("TESSERA_SYNCS", REPO_ROOT / "syncs.yml"))
     threads: int = field(default_factory=lambda: int(os.environ.get("TESSERA_THREADS", os.cpu_count() or 2)))
+    #: Models dbt builds at once; None leaves it to the profile (DuckDB: 1, see dbt_project/profiles.yml).
+    dbt_threads: int | None = field(default_factory=lambda: _env_int("TESSERA_DBT_THREADS"))
     memory_limit: str | None = field(default_factory=lambda: os.environ.get("TESSERA_MEMORY_LIMIT", "4GB"))
 
     def with_overrides(self, **overrides: object) -> Settings:

@@ -127,6 +127,23 @@ def test_build_failure_names_the_failing_model(tmp_path: Path, broken_project: P
     assert "missing_table" in flat
 
 
+@pytest.mark.parametrize(("env", "concurrency"), [({}, 1), ({"TESSERA_DBT_THREADS": "3"}, 3)])
+def test_build_runs_one_model_at_a_time_unless_told(
+    tmp_path: Path, broken_project: Path, env: dict[str, str], concurrency: int
+) -> None:
+    (broken_project / "models" / "orders_joined.sql").unlink()
+    logs = tmp_path / "logs"
+    result = runner.invoke(
+        app,
+        ["build", "--db", str(tmp_path / "w.duckdb"), "--project-dir", str(broken_project)],
+        # Its own dbt folders: the worker's would then hold this project's manifest, not Tessera's.
+        env={**env, "DBT_LOG_PATH": str(logs), "DBT_TARGET_PATH": str(tmp_path / "target")},
+    )
+    assert result.exit_code == 0, result.output
+    log = (logs / "dbt.log").read_text()
+    assert f"Concurrency: {concurrency} threads" in log
+
+
 def test_build_rejects_an_unknown_target(tmp_path: Path, broken_project: Path) -> None:
     result = runner.invoke(
         app,
