@@ -142,6 +142,14 @@ def test_sizes_keep_one_row_per_build(world: dict) -> None:
     assert rows[2][2:] == (0, 0) and rows[2][0] == 20
 
 
+@pytest.fixture
+def world_manifest(world: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point cdp at the manifest the world's dbt runs wrote (its project's `target/`), not at the pytest
+    worker's dbt folder (tests/conftest.py), which holds whatever project that worker built last."""
+    monkeypatch.setenv("DBT_TARGET_PATH", str(world["world"].project_dir / "target"))
+
+
+@pytest.mark.usefixtures("world_manifest")
 def test_new_audience_is_listed_with_size_change_and_owner(world: dict) -> None:
     warehouse: Warehouse = world["world"]
     summaries = {s.name: s for s in list_segments(warehouse.db_path, warehouse.project_dir)}
@@ -151,6 +159,7 @@ def test_new_audience_is_listed_with_size_change_and_owner(world: dict) -> None:
     assert spenders.description == "Customers who spent 100 or more."
 
 
+@pytest.mark.usefixtures("world_manifest")
 def test_show_gives_definition_history_and_members(world: dict) -> None:
     warehouse: Warehouse = world["world"]
     detail = show_segment(warehouse.db_path, warehouse.project_dir, "big_spenders", sample=3)
