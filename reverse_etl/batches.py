@@ -2,7 +2,9 @@
 
 A plan's `seq` runs 1..N without gaps, so a batch is just a seq range. Destinations that can load
 bulk data (Postgres COPY) take the slice as CSV written by DuckDB and never build Python records;
-all others read `batch.records`.
+all others read `batch.records`. A destination that prepares the next batch while the current one loads
+(`Capabilities.first_batch`) starts with a small batch and doubles the size up to the batch size, so its
+first write starts early and each batch is prepared in the time the one before it loads.
 """
 
 from __future__ import annotations
@@ -50,13 +52,18 @@ class PlanSlice:
     lo: int
     hi: int
     total: int = 0  # rows in the whole plan, to know the slice that follows
+    limit: int = 0  # the batch size: slices grow by doubling up to it (0: they keep this slice's size)
 
     def following(self) -> PlanSlice | None:
-        """The next slice of the same size, if the plan has more rows."""
+        """The slice after this one (twice as large, up to `limit`), if the plan has more rows."""
         if self.hi >= self.total:
             return None
-        size = self.hi - self.lo + 1
-        return PlanSlice(self.plan_path, self.mode, self.hi + 1, min(self.hi + size, self.total), self.total)
+        size = len(self)
+        if self.limit:
+            size = min(2 * size, self.limit)
+        return PlanSlice(
+            self.plan_path, self.mode, self.hi + 1, min(self.hi + size, self.total), self.total, self.limit
+        )
 
     def bulk_payload(self, fields: Sequence[str]) -> tuple[bool, bytes]:
         """(only new keys?, CSV): without action columns when only new keys (and not update mode)."""
@@ -116,7 +123,15 @@ class PlanSlice:
             out.unlink(missing_ok=True)
 
 
-def planned_batches(plan_path: Path, mode: Mode, batch_size: int, total: int) -> Iterator[Batch]:
-    """Batches of at most `batch_size` covering seq 1..`total`."""
-    for number, lo in enumerate(range(1, total + 1, batch_size), start=1):
-        yield Batch(number, source=PlanSlice(plan_path, mode, lo, min(lo + batch_size - 1, total), total))
+def planned_batches(
+    plan_path: Path, mode: Mode, batch_size: int, total: int, *, first_batch: int | None = None
+) -> Iterator[Batch]:
+    """Batches of at most `batch_size` covering seq 1..`total`, growing from `first_batch` rows if given."""
+    if total < 1:
+        return
+    size = min(first_batch or batch_size, batch_size)
+    piece: PlanSlice | None = PlanSlice(plan_path, mode, 1, min(size, total), total, batch_size)
+    number = 1
+    while piece is not None:
+        yield Batch(number, source=piece)
+        piece, number = piece.following(), number + 1

@@ -296,12 +296,13 @@ def build_plan(
         select row_number() over () as seq, *
         from classified
         where change_kind is not null
-        order by seq
     """
     if not full_resync and _unchanged(conn, spec, src_rel, key, signature, packed, permitted, state_sql):
         return Plan(sync_name=spec.name, warnings=warnings), shape
 
     # Written straight to Parquet (no temp table): the plan is read back only for counts and a sample.
+    # The window numbers rows as it emits them, so the file is in seq order without a sort; slices filter
+    # and order by seq anyway, the order only lets them skip the other row groups.
     target = plan_path or Path(tempfile.mkstemp(prefix="tessera-plan-", suffix=".parquet")[1])
     try:
         conn.execute(f"copy ({query}) to {literal(str(target))} (format parquet)")

@@ -252,7 +252,10 @@ def run_one_sync(
         if progress:
             progress(SyncProgress(spec.name, 0, 0, plan.total, 0))
         try:
-            for batch in planned_batches(plan_path, spec.mode, _effective_batch_size(spec), plan.total):
+            batches = planned_batches(
+                plan_path, spec.mode, _effective_batch_size(spec), plan.total, first_batch=caps.first_batch
+            )
+            for batch in batches:
                 if last_write_seconds > HOLD_CONNECTION_SECONDS:
                     before_wait()
                 write_started = time.monotonic()

@@ -36,6 +36,9 @@ class Capabilities:
     burst: int = 1
     identifiers: tuple[str, ...] = ()  # destination fields that identify a person, if it needs some
     requires_purpose: bool = False
+    # Rows of the first batch, for a destination that prepares the next batch while the current one loads:
+    # batches then double in size up to the batch size (`reverse_etl.batches`). None: every batch is full.
+    first_batch: int | None = None
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,9 @@ class PostgresSettings(DestinationSettings):
 class PostgresDestination(Destination):
     type_name: ClassVar[str] = "postgres"
     settings_model = PostgresSettings
-    capabilities = Capabilities(modes=frozenset({"insert", "update", "upsert", "mirror"}), max_batch=100_000)
+    capabilities = Capabilities(
+        modes=frozenset({"insert", "update", "upsert", "mirror"}), max_batch=100_000, first_batch=5_000
+    )
     secret_fields = ("password",)
     settings: PostgresSettings
     _conn: psycopg.Connection | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,24 @@ def test_missing_source_and_columns_are_named():
     load(conn, {})
     with pytest.raises(SyncError, match=r"fields.email: 'mail' is not a column of main.src"):
         build_plan(conn, spec(fields={"email": "mail"}), full_resync=False, plan_path=None)
+
+
+@pytest.mark.parametrize(
+    ("total", "batch_size", "first_batch", "sizes"),
+    [
+        (10, 4, None, [4, 4, 2]),
+        (30, 8, 1, [1, 2, 4, 8, 8, 7]),
+        (5, 8, 2, [2, 3]),
+        (3, 2, 5, [2, 1]),
+        (0, 4, 1, []),
+    ],
+)
+def test_batches_ramp_up_from_the_first_batch(total, batch_size, first_batch, sizes):
+    batches = list(planned_batches(Path("p.parquet"), "mirror", batch_size, total, first_batch=first_batch))
+    slices = [(b.source.lo, b.source.hi) for b in batches]
+    assert [hi - lo + 1 for lo, hi in slices] == sizes
+    assert [b.number for b in batches] == list(range(1, len(sizes) + 1))
+    # Contiguous, gap-free, and what a prefetching destination is told comes next is the next batch.
+    assert all(a[1] + 1 == b[0] for a, b in pairwise(slices))
+    following = [b.source.following() for b in batches]
+    assert [(f.lo, f.hi) if f else None for f in following] == [*slices[1:], None][: len(batches)]

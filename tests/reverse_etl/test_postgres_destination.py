@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from retl_helpers import CUSTOMER_TYPES, PG_DSN, customers, pg_rows
 
 from reverse_etl import run_syncs, sync_rejections
+from reverse_etl.destinations.postgres import PostgresDestination
 
 
 def pg_sync(schema: str, mode: str, **extra):
@@ -50,6 +52,19 @@ def test_mirror_creates_the_table_and_tracks_the_source(pg_schema, warehouse, wr
     assert got["c00005"][2] == Decimal("999.00")
     (again,) = run_syncs(warehouse.path, config)
     assert again.plan.total == 0
+
+
+def test_batches_ramp_up_while_the_next_one_is_prepared(pg_schema, warehouse, write_config, monkeypatch):
+    monkeypatch.setattr(
+        PostgresDestination, "capabilities", replace(PostgresDestination.capabilities, first_batch=2)
+    )
+    warehouse.set_rows("audience", customers(15), CUSTOMER_TYPES)
+    events = []
+    config = write_config([pg_sync(pg_schema, "mirror")])
+    (result,) = run_syncs(warehouse.path, config, progress=events.append)
+    assert (result.status, result.rows_added) == ("success", 15), result.error
+    assert [e.rows_done for e in events] == [0, 2, 6, 12, 15]  # batches of 2, 4, 6 (the batch size), 3
+    assert set(table(pg_schema, "mirror")) == {c["customer_id"] for c in customers(15)}
 
 
 def test_upsert_insert_and_update_modes(pg_schema, warehouse, write_config):
