@@ -7,9 +7,11 @@ docs/architecture.md for the meaning of each column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
+
+from ingest.sql import literal
 
 RAW_SCHEMA = "raw"
 
@@ -25,10 +27,16 @@ METADATA_COLUMNS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class RawTable:
-    """A raw table: its name in schema `raw` and its source columns (name -> DuckDB type)."""
+    """A raw table: its name in schema `raw` and its source columns (name -> DuckDB type).
+
+    `from_record` names source columns added after the table was first released, each with the JSON path
+    of `_record` that fills it: `ensure_raw_schema` adds such a column to an older warehouse and fills it
+    for the rows already there, so staging can read it for every row.
+    """
 
     name: str
     columns: dict[str, str]
+    from_record: dict[str, str] = field(default_factory=dict)
 
     @property
     def all_columns(self) -> dict[str, str]:
@@ -55,6 +63,7 @@ RAW_TABLES: dict[str, RawTable] = {
                     "message_id",
                     "type",
                     "event",
+                    "name",
                     "user_id",
                     "anonymous_id",
                     "previous_id",
@@ -68,6 +77,8 @@ RAW_TABLES: dict[str, RawTable] = {
                 "context": "JSON",
                 "properties": "JSON",
             },
+            # Page and screen calls name themselves here; staging read it out of `_record` before.
+            from_record={"name": "$.name"},
         ),
         RawTable(
             "shopify_orders",
@@ -211,11 +222,45 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     for table in RAW_TABLES.values():
+        present = _column_names(con, table)
         con.execute(_create_sql(table, table.all_columns))
-        # A warehouse created by an older version gains the columns added since (NULL for old rows).
-        for name, sql_type in table.all_columns.items():
-            con.execute(f'alter table {table.qualified_name} add column if not exists "{name}" {sql_type}')
+        missing = [name for name in table.all_columns if present and name not in present]
+        if missing:
+            _add_columns(con, table, missing)
     for table in (MANIFEST_TABLE, QUARANTINE_TABLE):
         con.execute(_create_sql(table, table.columns))
         for name, sql_type in table.columns.items():
             con.execute(f'alter table {table.qualified_name} add column if not exists "{name}" {sql_type}')
+
+
+def _column_names(con: duckdb.DuckDBPyConnection, table: RawTable) -> set[str]:
+    """The columns `table` has in the connection's database (empty when it does not exist)."""
+    rows = con.execute(
+        "select column_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = ? and table_name = ?",
+        [RAW_SCHEMA, table.name],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _add_columns(con: duckdb.DuckDBPyConnection, table: RawTable, names: list[str]) -> None:
+    """Give a table created by an older version the columns added since, in one transaction.
+
+    A column `from_record` declares is filled from `_record` for the rows already there (what the loader
+    would have extracted); any other is NULL for them.
+    """
+    con.begin()
+    try:
+        for name in names:
+            con.execute(f'alter table {table.qualified_name} add column "{name}" {table.all_columns[name]}')
+        filled = [name for name in names if name in table.from_record]
+        if filled:
+            sets = ", ".join(
+                f'"{name}" = json_extract_string(_record, {literal(table.from_record[name])})'
+                for name in filled
+            )
+            con.execute(f"update {table.qualified_name} set {sets}")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise

@@ -13,6 +13,7 @@ _TEXT_PATHS = {
     "message_id": "$.messageId",
     "type": "$.type",
     "event": "$.event",
+    "name": "$.name",
     "user_id": "$.userId",
     "anonymous_id": "$.anonymousId",
     "previous_id": "$.previousId",

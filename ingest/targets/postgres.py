@@ -75,16 +75,37 @@ def _land_table(
     in_duckdb = load_ids_in_duckdb(duck, table)
     with pg.transaction():
         pg.execute(sql.SQL("create table if not exists {} ({})").format(target, _column_defs(table)))
+        outdated = _add_missing_columns(pg, table, schema)
         on_postgres = {
             row[0] for row in pg.execute(sql.SQL("select distinct _load_id from {}").format(target))
         }
-        replaced = bool(on_postgres - in_duckdb)
+        # A table that lacked columns holds its rows without them: it is copied again whole.
+        replaced = outdated or bool(on_postgres - in_duckdb)
         if replaced:
             pg.execute(sql.SQL("truncate {}").format(target))
             on_postgres = set()
         missing = sorted(in_duckdb - on_postgres)
         rows = _copy_loads(duck, pg, table, target, missing, scratch) if missing else 0
     return LandedTable(table.name, rows, len(missing), replaced)
+
+
+def _add_missing_columns(pg: psycopg.Connection, table: RawTable, schema: str) -> bool:
+    """Add the columns a table created by an older version lacks; True when there were any."""
+    present = {
+        row[0]
+        for row in pg.execute(
+            "select column_name from information_schema.columns where table_schema = %s and table_name = %s",
+            [schema, table.name],
+        ).fetchall()
+    }
+    missing = [(name, duck_type) for name, duck_type in table.all_columns.items() if name not in present]
+    for name, duck_type in missing:
+        pg.execute(
+            sql.SQL("alter table {} add column {} {}").format(
+                sql.Identifier(schema, table.name), sql.Identifier(name), sql.SQL(POSTGRES_TYPES[duck_type])
+            )
+        )
+    return bool(missing)
 
 
 def _column_defs(table: RawTable) -> sql.Composed:

@@ -45,10 +45,15 @@ def _land_table(duck: duckdb.DuckDBPyConnection, table: RawTable, folder: Path) 
     _remove_partial_files(folder)
     in_duckdb = load_ids_in_duckdb(duck, table)
     on_disk = {path.stem: path for path in folder.glob("*.parquet")}
+    # Files written by an older version lack the columns added since: they are written again.
+    outdated = _outdated(duck, table, on_disk)
     placeholder = on_disk.pop(_EMPTY, None)
-    stale = set(on_disk) - in_duckdb
+    if placeholder is not None and _EMPTY in outdated:
+        placeholder.unlink()
+        placeholder = None
+    stale = (set(on_disk) - in_duckdb) | (outdated - {_EMPTY})
     for load_id in stale:
-        on_disk[load_id].unlink()
+        on_disk.pop(load_id).unlink()
     missing = sorted(in_duckdb - set(on_disk))
     rows = sum(_write_load(duck, table, folder, load_id) for load_id in missing)
     if in_duckdb and placeholder is not None:
@@ -57,6 +62,18 @@ def _land_table(duck: duckdb.DuckDBPyConnection, table: RawTable, folder: Path) 
         # Spark cannot infer a schema from an empty folder: an empty file gives the table its columns.
         _write_load(duck, table, folder, None)
     return LandedTable(table.name, rows, len(missing), replaced=bool(stale))
+
+
+def _outdated(duck: duckdb.DuckDBPyConnection, table: RawTable, files: dict[str, Path]) -> set[str]:
+    """The loads among `files` whose Parquet file lacks a column of `table`."""
+    if not files:
+        return set()
+    paths = {str(path): load_id for load_id, path in files.items()}
+    rows = duck.execute(
+        "select file_name, list(name) from parquet_schema(?::varchar[]) group by file_name", [list(paths)]
+    ).fetchall()
+    wanted = set(table.all_columns)
+    return {paths[name] for name, columns in rows if not wanted <= set(columns)}
 
 
 def _write_load(duck: duckdb.DuckDBPyConnection, table: RawTable, folder: Path, load_id: str | None) -> int:

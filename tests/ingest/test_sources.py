@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from ingest_helpers import jsonl, load, manifest, quarantine, rows, write
 
@@ -71,6 +72,38 @@ def test_segment_events_land_with_fields_metadata_and_line_numbers(data_dir: Pat
     ]  # fmt: skip
     stats = report.sources["events"]
     assert (stats.files_loaded, stats.rows_read, stats.rows_landed, stats.rows_quarantined) == (1, 4, 4, 0)
+
+
+def test_page_and_screen_names_land_in_their_column(data_dir: Path, db_path: Path) -> None:
+    page = {
+        "messageId": "p-1",
+        "type": "page",
+        "name": "Pricing",
+        "userId": "u-1",
+        "timestamp": "2024-03-01T10:00:00Z",
+    }
+    screen = {**page, "messageId": "p-2", "type": "screen", "name": 42}
+    write(data_dir / "events" / "part-1.jsonl", jsonl([page, screen, SEGMENT[1]]))
+    load(data_dir, db_path)
+    got = rows(db_path, "select message_id, name from raw.segment_events order by _row_number")
+    assert got == [("p-1", "Pricing"), ("p-2", "42"), ("m-2", None)]
+
+
+def test_an_older_warehouse_gains_the_name_column_filled_from_the_record(
+    data_dir: Path, db_path: Path
+) -> None:
+    write(
+        data_dir / "events" / "part-1.jsonl",
+        jsonl([{**SEGMENT[0], "type": "page", "name": "Home"}, SEGMENT[1]]),
+    )
+    load(data_dir, db_path)
+    with duckdb.connect(str(db_path)) as con:  # as a version before the column existed left it
+        con.execute("alter table raw.segment_events drop column name")
+    write(data_dir / "events" / "part-2.jsonl", jsonl([{**SEGMENT[0], "messageId": "m-9", "name": "Cart"}]))
+    report = load(data_dir, db_path)
+    assert report.sources["events"].files_loaded == 1
+    got = rows(db_path, "select message_id, name from raw.segment_events order by _file, _row_number")
+    assert got == [("m-1", "Home"), ("m-2", None), ("m-9", "Cart")]
 
 
 def test_segment_rules_quarantine_each_bad_message_with_its_field(data_dir: Path, db_path: Path) -> None:

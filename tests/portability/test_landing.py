@@ -181,3 +181,34 @@ def test_landing_refuses_a_raw_table_missing_columns(tmp_path: Path, pg_conninfo
             land_for_spark(con, tmp_path / "raw")
         with pytest.raises(ValueError, match=r"raw.nps_responses .* lacks column\(s\) comment"):
             land_on_postgres(con, pg_conninfo)
+
+
+def test_tables_landed_by_an_older_version_gain_new_columns_and_are_landed_again(
+    duck: duckdb.DuckDBPyConnection, pg_conninfo: str, tmp_path: Path
+) -> None:
+    duck.execute("update raw.segment_events set name = 'Home'")
+    raw_dir = tmp_path / "raw"
+    land_on_postgres(duck, pg_conninfo)
+    land_for_spark(duck, raw_dir)
+    # As a version without the column left them: the Postgres table and one Parquet file lack it.
+    with psycopg.connect(pg_conninfo) as pg:
+        pg.execute("alter table raw.segment_events drop column name")
+    old_file = raw_dir / "segment_events" / "load-1.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select * exclude (name) from read_parquet('{old_file}')) to '{tmp_path / 'old.parquet'}'"
+        )
+    (tmp_path / "old.parquet").replace(old_file)
+
+    on_postgres = {t.table: t for t in land_on_postgres(duck, pg_conninfo)}["segment_events"]
+    assert (on_postgres.rows, on_postgres.replaced) == (5, True)
+    with psycopg.connect(pg_conninfo) as pg:
+        assert pg.execute("select count(*), count(name) from raw.segment_events").fetchone() == (5, 5)
+    for_spark = {t.table: t for t in land_for_spark(duck, raw_dir)}["segment_events"]
+    assert (for_spark.rows, for_spark.loads, for_spark.replaced) == (3, 1, True)
+    with duckdb.connect() as con:
+        names = con.execute(f"select name from read_parquet('{raw_dir}/segment_events/*.parquet')").fetchall()
+    assert names == [("Home",)] * 5
+    # Up to date now: nothing moves.
+    assert {t.table: t.rows for t in land_on_postgres(duck, pg_conninfo)}["segment_events"] == 0
+    assert {t.table: t.rows for t in land_for_spark(duck, raw_dir)}["segment_events"] == 0

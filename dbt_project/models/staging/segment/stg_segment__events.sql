@@ -69,9 +69,6 @@ kept_events as (
 extracted as (
     select
         kept_events.*,
-        {#- Page and screen calls name themselves in `name`; read the wide record only for them. #}
-        case when {{ clean_text('event') }} is null then {{ json_extract_text('_record', ['name']) }} end
-            as record_name,
         {{ from_traits[0] }} as traits_email,
         {{ from_context[2] }} as context_email,
         {{ from_traits[1] }} as traits_phone,
@@ -96,7 +93,8 @@ renamed as (
     select
         {{ clean_text('message_id') }} as message_id,
         lower({{ clean_text('type') }}) as event_type,
-        coalesce({{ clean_text('event') }}, {{ clean_text('record_name') }}) as event_name,
+        {#- Page and screen calls name themselves in `name`. #}
+        coalesce({{ clean_text('event') }}, {{ clean_text('name') }}) as event_name,
         {{ clean_text('user_id') }} as user_id,
         {{ clean_text('anonymous_id') }} as anonymous_id,
         {{ clean_text('previous_id') }} as previous_id,
