@@ -73,7 +73,9 @@ def load_files(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tessera-prepare") as worker:
 
             def enqueue() -> None:
-                # Files are hashed here, on the landing side, which has the lighter share of the work.
+                # Files are hashed here, on the landing side. That side is the busier one (a 100k-event
+                # file: about 0.9 CPU s to land, 0.64 to prepare), but hashing is 0.05 s of it and a
+                # hashing thread of its own measured no faster.
                 while todo and free:
                     loader, file = todo.popleft()
                     identity = _identify(loader, file, known, restamps, rehash=rehash)
