@@ -222,18 +222,12 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     for table in RAW_TABLES.values():
-        present = _column_names(con, table)
-        con.execute(_create_sql(table, table.all_columns))
-        missing = [name for name in table.all_columns if present and name not in present]
-        if missing:
-            _add_columns(con, table, missing)
+        _ensure_table(con, table, table.all_columns)
     for table in (MANIFEST_TABLE, QUARANTINE_TABLE):
-        con.execute(_create_sql(table, table.columns))
-        for name, sql_type in table.columns.items():
-            con.execute(f'alter table {table.qualified_name} add column if not exists "{name}" {sql_type}')
+        _ensure_table(con, table, table.columns)
 
 
-def _column_names(con: duckdb.DuckDBPyConnection, table: RawTable) -> set[str]:
+def table_columns(con: duckdb.DuckDBPyConnection, table: RawTable) -> set[str]:
     """The columns `table` has in the connection's database (empty when it does not exist)."""
     rows = con.execute(
         "select column_name from duckdb_columns() where database_name = current_database() "
@@ -243,17 +237,28 @@ def _column_names(con: duckdb.DuckDBPyConnection, table: RawTable) -> set[str]:
     return {row[0] for row in rows}
 
 
-def _add_columns(con: duckdb.DuckDBPyConnection, table: RawTable, names: list[str]) -> None:
-    """Give a table created by an older version the columns added since, in one transaction.
+def _ensure_table(con: duckdb.DuckDBPyConnection, table: RawTable, columns: dict[str, str]) -> None:
+    """Create `table` with `columns`, or give one created by an older version the columns added since."""
+    present = table_columns(con, table)
+    if not present:
+        con.execute(_create_sql(table, columns))
+        return
+    missing = [name for name in columns if name not in present]
+    if missing:
+        _add_columns(con, table, {name: columns[name] for name in missing})
+
+
+def _add_columns(con: duckdb.DuckDBPyConnection, table: RawTable, columns: dict[str, str]) -> None:
+    """Add `columns` (name -> type) to an existing table, in one transaction.
 
     A column `from_record` declares is filled from `_record` for the rows already there (what the loader
     would have extracted); any other is NULL for them.
     """
     con.begin()
     try:
-        for name in names:
-            con.execute(f'alter table {table.qualified_name} add column "{name}" {table.all_columns[name]}')
-        filled = [name for name in names if name in table.from_record]
+        for name, sql_type in columns.items():
+            con.execute(f'alter table {table.qualified_name} add column "{name}" {sql_type}')
+        filled = [name for name in columns if name in table.from_record]
         if filled:
             sets = ", ".join(
                 f'"{name}" = json_extract_string(_record, {literal(table.from_record[name])})'

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ingest.schema import RAW_SCHEMA, RawTable
+from ingest.schema import RawTable, table_columns
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,7 @@ def load_ids_in_duckdb(duck: duckdb.DuckDBPyConnection, table: RawTable) -> set[
     Raises ValueError when the DuckDB table lacks columns of `ingest/schema.py` (a warehouse created by an
     older version): the target's table would not match what staging reads.
     """
-    present = {
-        row[0]
-        for row in duck.execute(
-            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-            [RAW_SCHEMA, table.name],
-        ).fetchall()
-    }
+    present = table_columns(duck, table)
     missing = [name for name in table.all_columns if name not in present]
     if missing:
         raise ValueError(
