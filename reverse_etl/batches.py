@@ -51,16 +51,14 @@ class PlanSlice:
     mode: Mode
     lo: int
     hi: int
-    total: int = 0  # rows in the whole plan, to know the slice that follows
-    limit: int = 0  # the batch size: slices grow by doubling up to it (0: they keep this slice's size)
+    total: int  # rows in the whole plan, to know the slice that follows
+    limit: int  # the batch size: slices grow by doubling up to it
 
     def following(self) -> PlanSlice | None:
         """The slice after this one (twice as large, up to `limit`), if the plan has more rows."""
         if self.hi >= self.total:
             return None
-        size = len(self)
-        if self.limit:
-            size = min(2 * size, self.limit)
+        size = min(2 * len(self), self.limit)
         return PlanSlice(
             self.plan_path, self.mode, self.hi + 1, min(self.hi + size, self.total), self.total, self.limit
         )
