@@ -3,11 +3,15 @@
 
 {#-
   One row per customer: the golden record (each attribute with its source and time) and every trait,
-  measured at `traits_as_of_at`. `customer_profiles` publishes these columns next to the identity summary;
-  audiences read either. Counts are 0 and flags false for customers with no activity of a kind.
+  measured at `traits_as_of_at`, then the identity summary: first and last seen, and how many identifiers of
+  each type the customer holds. `customer_profiles` (a view) publishes the same columns, the summary next to
+  the name and contacts; audiences read either. Counts are 0 and flags false for customers with no activity
+  of a kind. The summary's columns are NULL only for a customer with no identifiers, which cannot happen
+  (customer_profiles' test on `identifier_count` says so).
 -#}
 
 {%- set purposes = tessera.profile_consent_purposes() -%}
+{%- set identifier_types = identity_type_priority().keys() | list -%}
 {%- set golden_columns = [
     'customer_id',
     'first_name', 'first_name_source', 'first_name_updated_at',
@@ -64,6 +68,23 @@ b2b_accounts as (
 
 as_of as (
     select * from {{ ref('int_profile_as_of') }}
+),
+
+customer_identifiers as (
+    select * from {{ ref('customer_identifiers') }}
+),
+
+customer_summary as (
+    select
+        customer_id,
+        min(first_seen_at) as first_seen_at,
+        max(last_seen_at) as last_seen_at,
+        count(*) as identifier_count
+        {%- for t in identifier_types %},
+        count(case when identifier_type = '{{ t }}' then 1 end) as {{ t }}_count
+        {%- endfor %}
+    from customer_identifiers
+    group by customer_id
 ),
 
 joined as (
@@ -154,8 +175,15 @@ joined as (
 final as (
     select
         joined.*,
-        nullif({{ tessera.regex_replace_all(channel_list, ',$', '') }}, '') as channels_used
+        nullif({{ tessera.regex_replace_all(channel_list, ',$', '') }}, '') as channels_used,
+        customer_summary.first_seen_at,
+        customer_summary.last_seen_at,
+        customer_summary.identifier_count
+        {%- for t in identifier_types %},
+        customer_summary.{{ t }}_count
+        {%- endfor %}
     from joined
+    left join customer_summary on customer_summary.customer_id = joined.customer_id
 )
 
 select * from final
