@@ -73,6 +73,16 @@
   {{ return(var('consent_purposes', ['email_marketing', 'sms_marketing', 'ads_targeting', 'analytics'])) }}
 {%- endmacro %}
 
+{#- The identity summary's columns, in order: customer_traits computes them, customer_profiles puts them
+    next to the name and contacts. -#}
+{% macro profile_identity_summary_columns() -%}
+  {%- set columns = ['first_seen_at', 'last_seen_at', 'identifier_count'] -%}
+  {%- for identifier_type in identity_type_priority().keys() -%}
+    {%- do columns.append(identifier_type ~ '_count') -%}
+  {%- endfor -%}
+  {{ return(columns) }}
+{%- endmacro %}
+
 {#- ESP event types that mean a hard bounce (SendGrid's `bounce`; `dropped` and `deferred` are soft). -#}
 {% macro profile_hard_bounce_events() -%}
   {{ return(var('hard_bounce_events', ['bounce'])) }}

@@ -9,9 +9,8 @@
 -#}
 {{ config(materialized='view') }}
 
-{%- set summary = ['first_seen_at', 'last_seen_at', 'identifier_count'] -%}
-{%- for t in identity_type_priority().keys() %}{% do summary.append(t ~ '_count') %}{% endfor -%}
-{%- set leading = ['customer_id', 'first_name', 'last_name', 'primary_email', 'primary_phone'] + summary -%}
+{%- set leading = ['customer_id', 'first_name', 'last_name', 'primary_email', 'primary_phone']
+    + tessera.profile_identity_summary_columns() -%}
 
 {#- Every other column of customer_traits, in its order (known only at run time). -#}
 {%- set trait_columns = [] -%}

@@ -175,12 +175,9 @@ joined as (
 final as (
     select
         joined.*,
-        nullif({{ tessera.regex_replace_all(channel_list, ',$', '') }}, '') as channels_used,
-        customer_summary.first_seen_at,
-        customer_summary.last_seen_at,
-        customer_summary.identifier_count
-        {%- for t in identifier_types %},
-        customer_summary.{{ t }}_count
+        nullif({{ tessera.regex_replace_all(channel_list, ',$', '') }}, '') as channels_used
+        {%- for column in tessera.profile_identity_summary_columns() %},
+        customer_summary.{{ column }}
         {%- endfor %}
     from joined
     left join customer_summary on customer_summary.customer_id = joined.customer_id
