@@ -78,27 +78,25 @@ drop table if exists {{ relation }}
 
 
 {#-
-  The model's edges, typed, oriented so that node_a <= node_b and deduplicated. Self-edges and edges with
-  a NULL end are kept: self-edges name isolated nodes, NULLs are reported. A comparison with NULL is not
-  true, so a NULL end always lands in one of the two columns and no engine's least() can hide it.
+  The model's edges, typed and oriented so that node_a <= node_b. Self-edges and edges with a NULL end are
+  kept: self-edges name isolated nodes, NULLs are reported. A comparison with NULL is not true, so a NULL
+  end always lands in one of the two columns and no engine's least() can hide it. Duplicates are kept too:
+  every step below takes a min or groups, and round 1's contraction drops them, so deduplicating here
+  would only sort the whole input once more (at 1M customers, 10.4M edges: a quarter of the run).
   This table is also round 1's edge table: the steps below only read rows with node_a < node_b.
 -#}
 {% macro cc_input_sql(model_sql) -%}
-select node_a, node_b
+select
+    case when node_a < node_b then node_a else node_b end as node_a,
+    case when node_a < node_b then node_b else node_a end as node_b
 from (
     select
-        case when node_a < node_b then node_a else node_b end as node_a,
-        case when node_a < node_b then node_b else node_a end as node_b
+        cast(node_a as {{ dbt.type_bigint() }}) as node_a,
+        cast(node_b as {{ dbt.type_bigint() }}) as node_b
     from (
-        select
-            cast(node_a as {{ dbt.type_bigint() }}) as node_a,
-            cast(node_b as {{ dbt.type_bigint() }}) as node_b
-        from (
 {{ model_sql }}
-        ) as model_edges
-    ) as typed_edges
-) as oriented_edges
-group by node_a, node_b
+    ) as model_edges
+) as typed_edges
 {%- endmacro %}
 
 {% macro cc_null_edges_sql(input) -%}
