@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from reverse_etl.destinations.base import Action, Batch, Mode, Record
-from reverse_etl.sql import ident, literal
+from reverse_etl.sql import ident, literal, plan_rows
 
 _UPSERT_ACTION: dict[str, Action] = {
     "insert": "insert",
@@ -72,7 +72,7 @@ class PlanSlice:
         return self.hi - self.lo + 1
 
     def _where(self) -> str:
-        return f"from read_parquet({literal(str(self.plan_path))}) where seq between {self.lo} and {self.hi}"
+        return f"from {plan_rows(literal(str(self.plan_path)))} where seq between {self.lo} and {self.hi}"
 
     def records(self) -> list[Record]:
         """The slice as records, in seq order."""

@@ -21,7 +21,7 @@ from reverse_etl.config import SyncSpec
 from reverse_etl.destinations.base import Column
 from reverse_etl.errors import SyncError
 from reverse_etl.masking import mask_fields, mask_value
-from reverse_etl.sql import ident, literal, relation, split_relation
+from reverse_etl.sql import ident, literal, plan_rows, relation, split_relation
 from reverse_etl.state import table_exists
 
 CONSENT_TABLE = ("main", "customer_consent")
@@ -227,8 +227,9 @@ def build_plan(
 ) -> tuple[Plan, SourceShape]:
     """Diff the source against the delivered state; write the rows to send to `plan_path` (if given).
 
-    The plan file has `seq` (delivery order), `change_kind` (add/change/remove), `consent_removal`,
-    `record_key`, `row_hash`, `key_value`, `removal_handle` and one column per destination field.
+    The plan's rows (read through `plan_rows`) have `seq` (delivery order), `change_kind`
+    (add/change/remove), `consent_removal`, `record_key`, `row_hash`, `key_value`, `removal_handle` and one
+    column per destination field.
     """
     shape = resolve_source(conn, spec)
     warnings: list[str] = []
@@ -293,7 +294,7 @@ def build_plan(
             from source_rows
             full outer join state on state.record_key = source_rows.record_key
         )
-        select row_number() over () as seq, *
+        select *
         from classified
         where change_kind is not null
     """
@@ -301,12 +302,11 @@ def build_plan(
         return Plan(sync_name=spec.name, warnings=warnings), shape
 
     # Written straight to Parquet (no temp table): the plan is read back only for counts and a sample.
-    # The window numbers rows as it emits them, so the file is in seq order without a sort; slices filter
-    # and order by seq anyway, the order only lets them skip the other row groups.
+    # `seq` is each row's position in the file (`plan_rows`).
     target = plan_path or Path(tempfile.mkstemp(prefix="tessera-plan-", suffix=".parquet")[1])
     try:
         conn.execute(f"copy ({query}) to {literal(str(target))} (format parquet)")
-        plan_rel = f"read_parquet({literal(str(target))})"
+        plan_rel = plan_rows(literal(str(target)))
         counts = dict(conn.execute(f"select change_kind, count(*) from {plan_rel} group by 1").fetchall())
         if counts:
             # Checked only when something is to be sent: duplicated or null keys always show up as

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from reverse_etl.sql import plan_rows
+
 STATE_DDL = (
     """
     create table if not exists main.sync_state (
@@ -239,7 +241,7 @@ def checkpoint_batch(
     """
     lo, hi = seq_range
     rejected_keys = list(rejected)
-    plan = "read_parquet(?)"
+    plan = plan_rows("?")
     acked = f"select * from {plan} where seq between ? and ? and not list_contains(?::varchar[], record_key)"
     conn.execute("begin transaction")
     try:
