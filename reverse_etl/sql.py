@@ -1,4 +1,5 @@
-"""Identifiers and literals rendered through sqlglot: names from syncs.yml are never spliced raw into SQL."""
+"""SQL fragments the sync modules share: identifiers and literals rendered through sqlglot (names from
+syncs.yml are never spliced raw into SQL) and the relation a plan file is read through."""
 
 from __future__ import annotations
 
