@@ -2,11 +2,12 @@
 
 An audience is a model under `models/marts/audiences/` (or any model materialized as `audience`). The
 manifest gives its file, YAML meta, dependencies and compiled SQL; `compiled_manifest` runs `dbt compile` on
-a throw-away DuckDB file so the warehouse is never opened or locked.
+a scratch DuckDB file so the warehouse is never opened or locked.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import tempfile
 from dataclasses import dataclass, field
@@ -138,27 +139,50 @@ def _project_name(data: dict[str, Any]) -> str:
 def compiled_manifest(project_dir: Path, select: str | None = None) -> ProjectManifest:
     """Compile the audiences (or `select`) of the project and return the manifest.
 
-    dbt runs in-process against a scratch DuckDB file in a temporary folder (its target and logs go there
-    too), so this works while another process holds the warehouse.
+    dbt runs in-process against a scratch DuckDB file, its target and logs beside it, so this works while
+    another process holds the warehouse. The scratch folder is kept (`<target>/audience-compile`): dbt
+    re-parses only the files that changed since the last compile there, where a new folder each time
+    would parse the whole project (17 s of the sample's 59 s `cdp run`). A compile that finds the folder
+    in use by another process falls back to a temporary folder.
     """
+    from cdp.dbt_runner import dbt_target_dir
+
+    kept = dbt_target_dir(project_dir) / "audience-compile"
+    try:
+        kept.mkdir(parents=True, exist_ok=True)
+        lock = open(kept / ".lock", "w")  # noqa: SIM115 - held until the compile is done
+    except OSError:
+        lock = None
+    if lock is not None:
+        with lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                pass  # another compile holds the kept folder
+            else:
+                return _compile_in(kept, project_dir, select)
+    with tempfile.TemporaryDirectory(prefix="tessera-compile-") as tmp:
+        return _compile_in(Path(tmp), project_dir, select)
+
+
+def _compile_in(scratch: Path, project_dir: Path, select: str | None) -> ProjectManifest:
     from cdp.dbt_runner import run_dbt
 
-    with tempfile.TemporaryDirectory(prefix="tessera-compile-") as tmp:
-        tmp_dir = Path(tmp)
-        result = run_dbt(
-            ["compile", "--select", select or f"path:{AUDIENCES_DIR.rstrip('/')}"],
-            project_dir=Path(project_dir),
-            db_path=tmp_dir / "compile.duckdb",
-            target_path=tmp_dir / "target",
-            log_path=tmp_dir / "logs",
-        )
-        if result.failures:
-            first = result.failures[0]
-            raise CdpError(f"dbt could not compile {first.file_path or first.name}: {first.message}")
-        manifest_path = tmp_dir / "target" / "manifest.json"
-        if not manifest_path.exists():
-            raise CdpError(f"dbt could not compile the audiences; see {tmp_dir / 'logs'}")
-        return read_manifest(manifest_path)
+    manifest_path = scratch / "target" / "manifest.json"
+    manifest_path.unlink(missing_ok=True)
+    result = run_dbt(
+        ["compile", "--select", select or f"path:{AUDIENCES_DIR.rstrip('/')}"],
+        project_dir=Path(project_dir),
+        db_path=scratch / "compile.duckdb",
+        target_path=scratch / "target",
+        log_path=scratch / "logs",
+    )
+    if result.failures:
+        first = result.failures[0]
+        raise CdpError(f"dbt could not compile {first.file_path or first.name}: {first.message}")
+    if not manifest_path.exists():
+        raise CdpError(f"dbt could not compile the audiences; see {scratch / 'logs'}")
+    return read_manifest(manifest_path)
 
 
 def project_manifest(project_dir: Path) -> ProjectManifest:
