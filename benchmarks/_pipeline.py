@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 from _measure import measured
 
-from cdp.dbt_runner import run_dbt
+from cdp.dbt_runner import EXCLUDE_UNIT_TESTS, run_dbt
 
 #: The build, one dbt invocation per layer, in dependency order. `buildable` indirect selection runs a test
 #: in the layer that builds the last of its parents, so a test spanning layers never runs too early.
@@ -118,7 +118,7 @@ def load_stage(data_dir: Path, db_path: Path) -> tuple[StageResult, dict[str, in
 
 def dbt_stage(name: str, project_dir: Path, db_path: Path, target_path: Path) -> StageResult:
     """`dbt build` of one layer (see DBT_STAGES); raises StageFailed naming the first failing node."""
-    args = ["build", *DBT_STAGES[name], "--indirect-selection", "buildable"]
+    args = ["build", *DBT_STAGES[name], "--indirect-selection", "buildable", *EXCLUDE_UNIT_TESTS]
     with measured() as span:
         result = run_dbt(args, project_dir=project_dir, db_path=db_path, target_path=target_path)
     if not result.success:

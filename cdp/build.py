@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.table import Table
 
 from cdp.console import CdpError, console, progress_bar
-from cdp.dbt_runner import DbtResult, NodeProgress, dbt_log_dir, run_dbt
+from cdp.dbt_runner import EXCLUDE_UNIT_TESTS, DbtResult, NodeProgress, dbt_log_dir, run_dbt
 
 
 @dataclass
@@ -28,11 +28,13 @@ def build_project(
     select: str | None = None,
     full_refresh: bool = False,
     threads: int | None = None,
+    unit_tests: bool = False,
 ) -> BuildOutcome:
-    """Check the audiences, run `dbt build` (seeds, models, tests); CdpError names what failed.
+    """Check the audiences, run `dbt build` (seeds, models, data tests); CdpError names what failed.
 
     Audiences are validated first (sqlglot over their compiled SQL: they return `customer_id`, read only
-    marts, hold no DML), so a broken audience stops the build before anything is written.
+    marts, hold no DML), so a broken audience stops the build before anything is written. dbt's unit tests
+    run only with `unit_tests` (see EXCLUDE_UNIT_TESTS).
     """
     from cdp.segments import require_valid_audiences
 
@@ -42,6 +44,8 @@ def build_project(
         args += ["--select", *select.split()]
     if full_refresh:
         args.append("--full-refresh")
+    if not unit_tests:
+        args += EXCLUDE_UNIT_TESTS
     started = time.perf_counter()
     with progress_bar() as progress:
         task = progress.add_task("dbt build", total=None, detail="")

@@ -66,8 +66,11 @@ def build(
     select: Annotated[str | None, typer.Option("--select", "-s", help="dbt node selection")] = None,
     target: TargetOption = "duckdb",
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Rebuild incremental models")] = False,
+    unit_tests: Annotated[
+        bool, typer.Option("--unit-tests", help="Run dbt's unit tests too (they check SQL, not data)")
+    ] = False,
 ) -> None:
-    """`dbt build` of the project (models and their tests) with the right profile."""
+    """`dbt build` of the project (models and their data tests) with the right profile."""
     from cdp.build import build_project, print_build
 
     settings = _settings(db, project_dir=project_dir)
@@ -79,6 +82,7 @@ def build(
             select=select,
             full_refresh=full_refresh,
             threads=settings.dbt_threads,
+            unit_tests=unit_tests,
         )
     except CdpError as exc:
         raise fail(str(exc)) from exc

@@ -18,6 +18,11 @@ from cdp.console import CdpError
 
 TARGETS = ("duckdb", "postgres", "spark")
 
+#: What a production build (`cdp build`, the Dagster assets, the benchmark) leaves out: dbt's unit tests check
+#: the SQL against fixed inputs, not the data, so they belong to development and CI (`cdp build --unit-tests`,
+#: the test suite), as dbt recommends. They were a quarter of the sample's build.
+EXCLUDE_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+
 
 @dataclass(frozen=True)
 class NodeProgress:

@@ -11,6 +11,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, Config
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from cdp.dbt_runner import EXCLUDE_UNIT_TESTS
 from orchestration.assets.groups import AUDIENCES, DEFAULT_OWNERS, IDENTITY, INGEST, MARTS, STAGING
 from orchestration.project import dbt_project
 from orchestration.resources import WAREHOUSE_POOL, TesseraWarehouse
@@ -92,8 +93,9 @@ translator = TesseraDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_a
 def tessera_dbt_assets(
     context: AssetExecutionContext, dbt: DbtCliResource, warehouse: TesseraWarehouse, config: DbtBuildConfig
 ) -> Iterator[Any]:
-    """`dbt build` of the selected models: seeds, models and their tests (reported as asset checks)."""
-    args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
+    """`dbt build` of the selected models: seeds, models and their data tests (reported as asset checks);
+    dbt's unit tests check SQL, not data, and are left to CI (see cdp.dbt_runner.EXCLUDE_UNIT_TESTS)."""
+    args = ["build", *(["--full-refresh"] if config.full_refresh else []), *EXCLUDE_UNIT_TESTS]
     with warehouse.dbt_environment():
         invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
