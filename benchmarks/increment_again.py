@@ -7,7 +7,9 @@ not show in two full benchmark runs. This script starts from one kept run (its `
 `warehouse.duckdb`), copies it (`--copy-to`: data files hard-linked, the warehouse copied), appends an
 increment like run.py's (seed `--seed`; new people numbered after `--customers`, which must count the
 people run.py's own increment added) and times load + the four dbt layers, printing each layer and its
-slowest nodes (every node's time is in the JSON). Run it once per commit, back to back, from copies of the
+slowest nodes (every node's time is in the JSON). `--no-data` appends nothing: what is left is the fixed
+cost of an incremental build (dbt's start, parse and per-node work, and every statement that reads whole
+tables whatever changed). Run it once per commit, back to back, from copies of the
 same kept run: both builds then do the same work on the same data.
 """
 
@@ -40,6 +42,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, required=True, help="seed of this increment (use a new one)")
     parser.add_argument("--copy-to", type=Path, help="work on a copy here, leaving run_dir as it was")
     parser.add_argument("--json", type=Path, help="write the timings here as JSON")
+    parser.add_argument("--no-data", action="store_true",
+                        help="append nothing: time the fixed cost of an incremental build")  # fmt: skip
     options = parser.parse_args(argv)
     for name in ("data", "warehouse.duckdb"):
         if not (options.run_dir / name).exists():
@@ -63,7 +67,11 @@ def main(argv: list[str] | None = None) -> dict:
         copy_run(run_dir, options.copy_to.resolve())
         run_dir = options.copy_to.resolve()
     scratch = run_dir / f"increment-{options.seed}"
-    increment = append_increment(run_dir / "data", scratch, customers=options.customers, seed=options.seed)
+    increment = (
+        {"new_customers": 0, "resent_events": 0, "records": {}}
+        if options.no_data
+        else append_increment(run_dir / "data", scratch, customers=options.customers, seed=options.seed)
+    )
     stages: dict[str, StageResult] = {}
     stages["load"], increment["load"] = load_stage(run_dir / "data", run_dir / "warehouse.duckdb")
     for name in DBT_STAGES:
