@@ -1,9 +1,12 @@
 {#-
   The raw rows a staging model reads: `select * from <raw table>` in a full build; in an incremental build
   only the rows of records touched since the last build. A record is touched when any copy of it was loaded
-  at or after the newest `_loaded_at` already staged; every copy of a touched record is read (old ones too),
-  so the model's dedupe picks the same winner a full build would, and `delete+insert` on the model's key
-  replaces the staged row. Raw tables are append-only, so untouched records cannot have changed.
+  after the newest `_loaded_at` already staged; every copy of a touched record is read (old ones too), so
+  the model's dedupe picks the same winner a full build would, and `delete+insert` on the model's key
+  replaces the staged row. Raw tables are append-only, so untouched records cannot have changed. The bound
+  is strict: the loader stamps each file once, when it lands it, and commits its rows together, so the
+  rows stamped with the watermark were all staged by the build that read them (a bound that included them
+  re-staged the last file loaded in every build, even one with nothing new).
 
   `key` is the SQL of the record key over raw columns (as the model computes it, e.g.
   `clean_text('message_id')`); rows whose key is NULL are never read incrementally (models drop them).
@@ -27,29 +30,29 @@
 {% macro changed_raw_rows(relation, key, raw_column=none) -%}
     {%- if is_incremental() %}
     {%- set since = last_build_watermark() %}
-    {%- set touched_keys = 'select ' ~ key ~ ' from ' ~ relation ~ ' where _loaded_at >= ' ~ since %}
+    {%- set touched_keys = 'select ' ~ key ~ ' from ' ~ relation ~ ' where _loaded_at > ' ~ since %}
     select * from {{ relation }}
-    where _loaded_at >= {{ since }}
+    where _loaded_at > {{ since }}
     union all
     select * from {{ relation }}
-    where _loaded_at < {{ since }}
+    where _loaded_at <= {{ since }}
         and _loaded_at in (
             {%- if raw_column %}
             {#- Disjoint parts: a cleaned key never equals a raw value that cleaning would change. #}
             select _loaded_at
             from {{ relation }}
-            where _loaded_at < {{ since }}
+            where _loaded_at <= {{ since }}
                 and {{ raw_column }} in ({{ touched_keys }})
             union all
             select _loaded_at
             from {{ relation }}
-            where _loaded_at < {{ since }}
+            where _loaded_at <= {{ since }}
                 and ({{ raw_column }} like ' %' or {{ raw_column }} like '% ' or {{ raw_column }} like '%.%')
                 and {{ key }} in ({{ touched_keys }})
             {%- else %}
             select _loaded_at
             from {{ relation }}
-            where _loaded_at < {{ since }}
+            where _loaded_at <= {{ since }}
                 and {{ key }} in ({{ touched_keys }})
             {%- endif %}
         )

@@ -23,7 +23,8 @@
 ) }}
 
 {%- set watermark = last_build_watermark() if is_incremental() else none %}
-{%- set since_last_build = ('where _loaded_at >= ' ~ watermark) if is_incremental() else '' %}
+{#- Strictly after: a file's rows share one load stamp and are staged together (macro changed_raw_rows). -#}
+{%- set since_last_build = ('where _loaded_at > ' ~ watermark) if is_incremental() else '' %}
 {#- A full build reads the identifier rows twice (to number the identifiers, then to give each row its
     number): every CTE they come from is inlined, so no copy of all of them is kept (see inline_cte). An
     incremental build reads few rows, and keeping them is cheaper than staging them twice. -#}
@@ -40,7 +41,7 @@ segment_events as {{ inline }} (
     union all
     select {{ segment_columns }} from {{ ref('stg_segment__events') }}
     where previous_id in (select user_id from {{ ref('stg_segment__events') }} {{ since_last_build }})
-        and _loaded_at < {{ watermark }}
+        and _loaded_at <= {{ watermark }}
     {%- endif %}
 ),
 

@@ -7,9 +7,10 @@
 
   Incremental: a record's customer depends on its identifiers, their current customers and, only when its
   identifiers sit in several customers, their record counts. So a build re-resolves the records whose
-  identifier rows were written since the last build (`_identified_at`), those carrying an identifier that changed customer since then (a history row after
-  the newest `resolved_at` here) and those carrying an end of a dropped link (the only records whose
-  identifiers can sit in several customers), and replaces them (delete+insert), keeping the customer each
+  identifier rows were written since the last build (`_identified_at`), those carrying an identifier that
+  changed customer since then (a history row after the newest `resolved_at` here) and those carrying an
+  end of a dropped link (the only records whose identifiers can sit in several customers) whose node was
+  aggregated again since then, and replaces them (delete+insert), keeping the customer each
   leaves in `previous_customer_id` (how the per-customer marts find whom to redo). A record that no longer
   resolves is kept with a NULL customer_id, stamped like the others, so the incremental timeline sees it
   go. A customer that no longer exists lost every identifier through history rows, so all its records are
@@ -53,7 +54,10 @@ nodes as (
     select * from {{ ref('int_identity_nodes') }}
 ),
 
-{#- Only a record with identifiers at both ends of a link the limits dropped can be contested. -#}
+{#- Only a record with identifiers at both ends of a link the limits dropped can be contested; there the
+    winner also depends on each node's type priority and record count, which change only when the node is
+    aggregated again (`_updated_at`). The ends of the other dropped links give their records the answer
+    they already have. -#}
 dropped_link_ends as (
     select node_a as node_id from edges_resolved where not is_kept
     union
@@ -66,7 +70,10 @@ touched_nodes as (
     inner join nodes on nodes.identifier_key = history.identifier_key
     where history.assigned_at > {{ resolved_watermark }}
     union
-    select node_id from dropped_link_ends
+    select nodes.node_id
+    from nodes
+    inner join dropped_link_ends on dropped_link_ends.node_id = nodes.node_id
+    where nodes._updated_at > {{ resolved_watermark }}
 ),
 
 {#- One pass over the identifier rows: those written since, or carrying a touched node. It reads the table

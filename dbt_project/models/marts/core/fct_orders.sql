@@ -44,7 +44,7 @@ resolved_records as (
 changed_online_orders as (
     select cast(order_id as {{ dbt.type_string() }}) as source_order_id
     from {{ ref('stg_shopify__orders') }}
-    where _loaded_at >= {{ loaded_since }}
+    where _loaded_at > {{ loaded_since }}
     union
     select record_id from resolved_records where source = 'shopify'
 ),
@@ -52,7 +52,7 @@ changed_online_orders as (
 changed_transactions as (
     select transaction_id
     from {{ ref('stg_pos__sale_lines') }}
-    where _loaded_at >= {{ loaded_since }}
+    where _loaded_at > {{ loaded_since }}
         or sale_line_id in (select record_id from resolved_records where source = 'pos')
 ),
 

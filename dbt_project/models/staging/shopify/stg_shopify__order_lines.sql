@@ -19,7 +19,7 @@ with
 orders as (
     select * from {{ ref('stg_shopify__orders') }}
     {%- if is_incremental() %}
-    where _loaded_at >= {{ last_build_watermark() }}
+    where _loaded_at > {{ last_build_watermark() }}
     {%- endif %}
 ),
 
