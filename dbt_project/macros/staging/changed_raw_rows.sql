@@ -33,6 +33,8 @@
     {%- set touched_keys = 'select ' ~ key ~ ' from ' ~ relation ~ ' where _loaded_at > ' ~ since %}
     select * from {{ relation }}
     where _loaded_at > {{ since }}
+    {#- Nothing loaded since: no older copy to look up (the lookup scans every raw row's key). #}
+    {%- if tessera.raw_rows_loaded_after(relation, since) %}
     union all
     select * from {{ relation }}
     where _loaded_at <= {{ since }}
@@ -57,9 +59,20 @@
             {%- endif %}
         )
         and {{ key }} in ({{ touched_keys }})
+    {%- endif %}
     {%- else %}
     select * from {{ relation }}
     {%- endif %}
+{%- endmacro %}
+
+{#- Whether `relation` holds a row loaded after `since` (a literal bound, so the engine reads only the row
+    groups that can hold one); true while dbt parses. -#}
+{% macro raw_rows_loaded_after(relation, since) -%}
+    {%- if not execute -%}{{ return(true) }}{%- endif -%}
+    {%- set query -%}
+        select count(*) from (select 1 from {{ relation }} where _loaded_at > {{ since }} limit 1) as newer
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values()[0] > 0) }}
 {%- endmacro %}
 
 
