@@ -70,10 +70,11 @@ touched_nodes as (
     inner join nodes on nodes.identifier_key = history.identifier_key
     where history.assigned_at > {{ resolved_watermark }}
     union
-    select nodes.node_id
-    from nodes
-    inner join dropped_link_ends on dropped_link_ends.node_id = nodes.node_id
-    where nodes._updated_at > {{ resolved_watermark }}
+    {#- The nodes table itself: through the CTE `nodes`, read twice, DuckDB would first copy every node. #}
+    select updated_nodes.node_id
+    from {{ ref('int_identity_nodes') }} as updated_nodes
+    inner join dropped_link_ends on dropped_link_ends.node_id = updated_nodes.node_id
+    where updated_nodes._updated_at > {{ resolved_watermark }}
 ),
 
 {#- One pass over the identifier rows: those written since, or carrying a touched node. It reads the table
