@@ -25,8 +25,21 @@ with
 {% if is_incremental() %}
 
 {#- The history is read by each part itself: a CTE read twice is copied whole by DuckDB. -#}
+history_ranked as (
+    select
+        identifier_key,
+        identifier_type,
+        identifier_value,
+        customer_id,
+        assigned_at,
+        row_number() over (partition by identifier_key order by assigned_at desc) as recency_rank
+    from {{ this }}
+),
+
 previous_assignments as (
-    {{ tessera.latest_assignments(this) }}
+    select identifier_key, identifier_type, identifier_value, customer_id, assigned_at
+    from history_ranked
+    where recency_rank = 1 and customer_id is not null
 ),
 
 customer_ages as (
