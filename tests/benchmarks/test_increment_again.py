@@ -1,0 +1,90 @@
+"""Smoke run of benchmarks/increment_again.py on a small kept run, so the A/B tool never rots.
+
+The kept run is made the way run.py makes one (the sample data loaded and built in the four dbt layers);
+the script then works on a copy: one increment with new people and re-sent events, and one build with no
+new data, which loads and stages nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BENCH_DIR = REPO_ROOT / "benchmarks"
+SAMPLE = REPO_ROOT / "data" / "sample"
+SAMPLE_CUSTOMERS = 280
+
+
+def _load(name: str):
+    """Import a module of benchmarks/ (it puts its own folder on sys.path)."""
+    spec = importlib.util.spec_from_file_location(f"tessera_{name}", BENCH_DIR / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _count(db_path: Path, sql: str) -> int:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql).fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    script = _load("increment_again")
+    from _pipeline import DBT_STAGES, dbt_stage, load_stage
+
+    tmp = tmp_path_factory.mktemp("increment_again")
+    kept = tmp / "kept"
+    shutil.copytree(SAMPLE, kept / "data", ignore=shutil.ignore_patterns("truth.csv"))
+    db = kept / "warehouse.duckdb"
+    load_stage(kept / "data", db)
+    for name in DBT_STAGES:
+        dbt_stage(name, script.PROJECT_DIR, db, kept / "dbt_target")
+    kept_raw_events = _count(db, "select count(*) from raw.segment_events")
+    copy = tmp / "copy"
+    increment = script.main(
+        [str(kept), "--customers", str(SAMPLE_CUSTOMERS), "--seed", "7", "--copy-to", str(copy),
+         "--json", str(tmp / "increment.json")]
+    )  # fmt: skip
+    no_data = script.main([str(copy), "--customers", str(SAMPLE_CUSTOMERS + 1), "--seed", "8", "--no-data"])
+    return {
+        "kept": kept,
+        "copy": copy,
+        "kept_raw_events": kept_raw_events,
+        "increment": increment,
+        "written": json.loads((tmp / "increment.json").read_text()),
+        "no_data": no_data,
+    }
+
+
+def test_the_increment_lands_in_the_copy_only(runs: dict) -> None:
+    increment = runs["increment"]["increment"]
+    assert increment["new_customers"] == 1 and increment["resent_events"] > 0
+    assert increment["load"]["rows_read"] == sum(increment["records"].values()) > 0
+    copied = runs["copy"] / "warehouse.duckdb"
+    assert _count(copied, "select count(*) from raw.segment_events") > runs["kept_raw_events"]
+    kept = runs["kept"] / "warehouse.duckdb"
+    assert _count(kept, "select count(*) from raw.segment_events") == runs["kept_raw_events"]
+
+
+def test_every_layer_is_timed_and_written(runs: dict) -> None:
+    result = runs["increment"]
+    assert runs["written"] == json.loads(json.dumps(result))
+    assert set(result["stages"]) == {"load", "staging", "identity", "marts", "audiences"}
+    assert result["seconds"] > 0 and result["cpu_seconds"] > 0
+    assert result["node_seconds"]["identity"], "no identity node was timed"
+
+
+def test_a_build_with_no_data_loads_nothing(runs: dict) -> None:
+    no_data = runs["no_data"]
+    assert no_data["increment"]["new_customers"] == 0
+    assert no_data["increment"]["load"]["rows_read"] == 0
+    assert set(no_data["stages"]) == {"load", "staging", "identity", "marts", "audiences"}
