@@ -23,8 +23,12 @@ from ingest.schema import RAW_TABLES, ensure_raw_schema
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROJECT_DIR = REPO_ROOT / "dbt_project"
 
-#: Models of the identity layer; builds select them and everything upstream (staging) to stay fast.
-IDENTITY_SELECTOR = "+customer_profiles +identity_merges +identity_rejected_edges +int_record_customers"
+#: Models of the identity layer; builds select them and everything upstream (staging) to stay fast. The
+#: graph builds' watermark is among them, so a build after the first limits the graph as `cdp build` does.
+IDENTITY_SELECTOR = (
+    "+customer_profiles +identity_merges +identity_rejected_edges +int_record_customers"
+    " +int_identity_graph_builds"
+)
 
 
 def _json_text(value: Any) -> str | None:

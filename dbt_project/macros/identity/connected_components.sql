@@ -13,6 +13,9 @@
   edge; `component_id` is the smallest node id of the node's component. An empty input gives an empty table.
 
   Config:
+      keep_rows_outside_graph_scope (bool, default false): when the build limits the identity graph to
+      `int_identity_graph_scope` (macros/identity/graph_scope.sql), the input holds only that part's edges
+      and the table keeps the previous build's rows of every other node.
       max_iterations (int, default 60): the most contraction rounds allowed. If edges are still left
       after that many rounds the run fails with an error naming the model and the edges left, and the
       previous table is kept. Whatever the graph and id order, 2 * log2(nodes) + 1 rounds suffice (see
@@ -120,8 +123,11 @@
   {%- endfor -%}
   {%- set node_count = cc_scalar(cc_count_rows_sql(scratch.resolved)) -%}
 
+  {#- A model limited to part of the graph keeps the previous build's rows outside that part. -#}
+  {%- set kept_rows = tessera.identity_rows_outside_scope(['node_id', 'component_id'])
+      if config.get('keep_rows_outside_graph_scope', false) else '' -%}
   {% call statement('main') -%}
-    {{ get_create_table_as_sql(False, intermediate_relation, cc_result_sql(scratch.resolved, scratch.input)) }}
+    {{ get_create_table_as_sql(False, intermediate_relation, cc_result_sql(scratch.resolved, scratch.input) ~ kept_rows) }}
   {%- endcall %}
 
   {% if existing_relation is not none %}

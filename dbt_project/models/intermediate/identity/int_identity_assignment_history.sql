@@ -20,9 +20,28 @@
     full_refresh=false,
 ) }}
 
+-- depends_on: {{ ref('int_identity_graph_scope') }}
+
+{#- A build limited to the touched components (macros/identity/graph_scope.sql) compares only their
+    identifiers, and those gone from the graph: every identifier of a previous customer that touches them
+    is among them, so the rules below see whole customers. -#}
+{%- set scoped = is_incremental() and tessera.identity_graph_scoped() %}
+
 with
 
 {% if is_incremental() %}
+{%- if scoped %}
+
+scope_keys as (
+    select identifier_key from {{ ref('int_identity_nodes') }}
+    where {{ tessera.in_identity_graph_scope('node_id') }}
+    union
+    select history.identifier_key
+    from {{ this }} as history
+    left join {{ ref('int_identity_nodes') }} as nodes on nodes.identifier_key = history.identifier_key
+    where nodes.identifier_key is null
+),
+{%- endif %}
 
 {#- The history is read by each part itself: a CTE read twice is copied whole by DuckDB. -#}
 history_ranked as (
@@ -34,6 +53,9 @@ history_ranked as (
         assigned_at,
         row_number() over (partition by identifier_key order by assigned_at desc) as recency_rank
     from {{ this }}
+    {%- if scoped %}
+    where identifier_key in (select identifier_key from scope_keys)
+    {%- endif %}
 ),
 
 previous_assignments as (
@@ -46,6 +68,9 @@ customer_ages as (
     select customer_id, min(assigned_at) as created_at
     from {{ this }}
     where customer_id is not null
+    {%- if scoped %}
+        and customer_id in (select customer_id from previous_assignments)
+    {%- endif %}
     group by customer_id
 ),
 
@@ -79,6 +104,9 @@ members as (
         nodes.type_priority
     from {{ ref('int_identity_components') }} as components
     inner join {{ ref('int_identity_nodes') }} as nodes on nodes.node_id = components.node_id
+    {%- if scoped %}
+    where {{ tessera.in_identity_graph_scope('components.node_id') }}
+    {%- endif %}
 ),
 
 {#- Every identifier in a component now or assigned before, with its previous customer: one join on the

@@ -1,13 +1,21 @@
 {#-
   Every guarded edge with the verdict of the per-customer limits: kept, or dropped because it joins two
   seeds' parts of an over-limit component (or touches a contested identifier). Edges of components within
-  their limits are all kept.
+  their limits are all kept. A build limited to the touched components (macros/identity/graph_scope.sql)
+  judges only their edges and keeps the other rows.
 -#}
+
+-- depends_on: {{ ref('int_identity_graph_scope') }}
+
+{%- set scoped = tessera.identity_graph_scoped() %}
 
 with
 
 guarded_edges as (
     select * from {{ ref('int_identity_edges_guarded') }}
+    {%- if scoped %}
+    where {{ tessera.in_identity_graph_scope('node_a') }}
+    {%- endif %}
 ),
 
 limit_assignments as (
@@ -48,6 +56,8 @@ final as (
             'limited_type', "' identifiers (limit '", 'cast(type_limit as ' ~ dbt.type_string() ~ ')', "')'"])
         }} end as detail
     from edges_judged
+    {{- tessera.identity_rows_outside_scope(
+        ['node_a', 'node_b', 'record_count', 'edge_priority', 'is_kept', 'rule', 'detail'], 'node_a') }}
 )
 
 select * from final

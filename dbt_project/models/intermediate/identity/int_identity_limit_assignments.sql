@@ -7,15 +7,22 @@
   bridge); edges between identifiers of different seeds are dropped downstream. The dropped links are
   always the weakest ones between the seeds.
   One row per identifier of an over-limit component: its seed (NULL when contested or not reached) and
-  status seed | assigned | contested | unreached.
+  status seed | assigned | contested | unreached. A build limited to the touched components
+  (macros/identity/graph_scope.sql) judges only theirs and keeps the other rows.
 -#}
 
-{%- set max_hops = identity_limit_max_hops() -%}
+{%- set max_hops = identity_limit_max_hops() %}
+{%- set scoped = tessera.identity_graph_scoped() %}
+
+-- depends_on: {{ ref('int_identity_graph_scope') }}
 
 with
 
 components as (
     select * from {{ ref('int_identity_components_initial') }}
+    {%- if scoped %}
+    where {{ tessera.in_identity_graph_scope('node_id') }}
+    {%- endif %}
 ),
 
 nodes as (
@@ -186,6 +193,9 @@ final as (
         visited.hop
     from over_limit_nodes
     left join visited_{{ max_hops }} as visited on visited.node_id = over_limit_nodes.node_id
+    {{- tessera.identity_rows_outside_scope(
+        ['node_id', 'component_id', 'limited_type', 'limited_type_count', 'type_limit', 'seed_id', 'status',
+         'hop']) }}
 )
 
 select * from final

@@ -1,0 +1,120 @@
+"""The identity graph limited to the components a build touches (macros/identity/graph_scope.sql).
+
+A build after a completed one recomputes only the identifiers in `int_identity_graph_scope` and keeps the
+other rows. Here the second build makes a shared email a super-node, splits a component holding two user
+ids, grows one customer and leaves another alone; its tables must equal the whole graph computed again
+from the same data, and the history that whole computation sees must have nothing left to append.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from identity_warehouse import Warehouse, hubspot_contact, segment_event
+
+#: Each graph table by its identifiers' stable keys (a full refresh may number the nodes anew).
+KEYS = "select node_id, identifier_key from main.int_identity_nodes"
+GRAPH_TABLES = {
+    "first_pass": "select node_id, component_id from main.int_identity_components_initial",
+    "final": "select node_id, component_id from main.int_identity_components",
+}
+LIMITS = "select node_id, seed_id, status from main.int_identity_limit_assignments"
+RESOLVED_EDGES = "select node_a, node_b, is_kept, rule from main.int_identity_edges_resolved"
+UNTOUCHED = ("email:c3@x.test", "phone:+14155550103")
+HISTORY_ROWS = "select count(*) from main.int_identity_assignment_history"
+
+
+def _partition(world: Warehouse, sql: str, keys: dict[int, str]) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = {}
+    for node_id, component_id in world.query(sql):
+        groups.setdefault(component_id, set()).add(keys[node_id])
+    return {frozenset(group) for group in groups.values()}
+
+
+def _graph(world: Warehouse) -> dict[str, Any]:
+    """The graph tables, every node id replaced by its identifier key."""
+    keys = dict(world.query(KEYS))
+    graph: dict[str, Any] = {name: _partition(world, sql, keys) for name, sql in GRAPH_TABLES.items()}
+    graph["limits"] = sorted(
+        (keys[node], keys.get(seed), status) for node, seed, status in world.query(LIMITS)
+    )
+    graph["resolved_edges"] = sorted(
+        (*sorted((keys[a], keys[b])), kept, rule) for a, b, kept, rule in world.query(RESOLVED_EDGES)
+    )
+    return graph
+
+
+@pytest.fixture(scope="module")
+def runs(new_warehouse) -> dict[str, Any]:
+    world = new_warehouse("graph_scope")
+    # Two contacts share a shop's email; u-1 is a logged-in user with an email; c3 and d are alone.
+    world.insert(
+        "hubspot_contacts",
+        [
+            hubspot_contact("c1", email="shop@x.test", phone="+1 415 555 0101"),
+            hubspot_contact("c2", email="shop@x.test", phone="+1 415 555 0102"),
+            hubspot_contact("c3", email="c3@x.test", phone="+1 415 555 0103"),
+            hubspot_contact("c4", email="d@x.test", phone="+1 415 555 0104"),
+        ],
+    )
+    world.insert("segment_events", [segment_event("s1", "identify", user_id="u-1", email="e1@x.test")])
+    world.build(command="run")
+    runs: dict[str, Any] = {"world": world, "assignments_first": world.assignments()}
+
+    # A third contact with the shop's email makes it a super-node; u-2 logs in with u-1's email (two user
+    # ids in one component: the limits split it); d's person gains a user id.
+    world.insert("hubspot_contacts", [hubspot_contact("c5", email="shop@x.test", phone="+1 415 555 0105")])
+    world.insert(
+        "segment_events",
+        [
+            segment_event("s2", "identify", user_id="u-2", email="e1@x.test"),
+            segment_event("s3", "identify", user_id="u-d", email="d@x.test"),
+        ],
+    )
+    world.build(command="run")
+    runs["scope"] = {
+        key
+        for (key,) in world.query(
+            "select nodes.identifier_key from main.int_identity_graph_scope as scope"
+            " inner join main.int_identity_nodes as nodes using (node_id)"
+        )
+    }
+    runs["node_count"] = world.query("select count(*) from main.int_identity_nodes")[0][0]
+    runs["graph_scoped"] = _graph(world)
+    runs["assignments_scoped"] = world.assignments()
+    runs["history_rows_scoped"] = world.query(HISTORY_ROWS)[0][0]
+
+    # The whole graph computed again from the same data (a full refresh limits nothing).
+    world.build(command="run", full_refresh=True)
+    runs["graph_full"] = _graph(world)
+    runs["assignments_full"] = world.assignments()
+    runs["history_rows_full"] = world.query(HISTORY_ROWS)[0][0]
+    return runs
+
+
+def test_the_second_build_is_limited_to_the_touched_components(runs: dict[str, Any]) -> None:
+    scope = runs["scope"]
+    assert scope and len(scope) < runs["node_count"]
+    assert "email:shop@x.test" in scope and "user_id:u-2" in scope and "user_id:u-d" in scope
+    assert not scope & set(UNTOUCHED)
+
+
+def test_the_limited_graph_equals_the_whole_graph(runs: dict[str, Any]) -> None:
+    assert runs["graph_scoped"] == runs["graph_full"]
+
+
+def test_the_whole_graph_finds_nothing_to_reassign(runs: dict[str, Any]) -> None:
+    assert runs["assignments_scoped"] == runs["assignments_full"]
+    assert runs["history_rows_full"] == runs["history_rows_scoped"]
+
+
+def test_the_scoped_build_did_the_work(runs: dict[str, Any]) -> None:
+    scoped, first = runs["graph_scoped"], runs["assignments_first"]
+    # The super-node no longer joins the shop's contacts; the limits split u-1 from u-2.
+    assert not any({"phone:+14155550101", "phone:+14155550102"} <= group for group in scoped["final"])
+    assert not any({"user_id:u-1", "user_id:u-2"} <= group for group in scoped["final"])
+    assert any({"email:d@x.test", "user_id:u-d"} <= group for group in scoped["final"])
+    # The untouched contact keeps its customer.
+    after = runs["assignments_scoped"]
+    assert after[("email", "c3@x.test")] == first[("email", "c3@x.test")]
