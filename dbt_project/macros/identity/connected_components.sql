@@ -124,7 +124,8 @@
   {%- set node_count = cc_scalar(cc_count_rows_sql(scratch.resolved)) -%}
 
   {#- A model limited to part of the graph keeps the previous build's rows outside that part. -#}
-  {%- set kept_rows = tessera.identity_rows_outside_scope(['node_id', 'component_id'])
+  {%- set kept_rows = tessera.identity_rows_outside_scope(
+      tessera.identity_graph_scoped(), ['node_id', 'component_id'])
       if config.get('keep_rows_outside_graph_scope', false) else '' -%}
   {% call statement('main') -%}
     {{ get_create_table_as_sql(False, intermediate_relation, cc_result_sql(scratch.resolved, scratch.input) ~ kept_rows) }}

@@ -44,9 +44,10 @@
 {%- endmacro %}
 
 {#- The previous build's rows of this model outside the scope (a `union all` part, leading keyword
-    included), or nothing when the build is not limited or the model has no previous table. -#}
-{% macro identity_rows_outside_scope(columns, node_column='node_id') -%}
-    {%- if tessera.identity_graph_scoped() and tessera.identity_previous_relation(this.identifier) is not none %}
+    included), or nothing when the build is not limited (`scoped`, the model's identity_graph_scoped())
+    or the model has no previous table. -#}
+{% macro identity_rows_outside_scope(scoped, columns, node_column='node_id') -%}
+    {%- if scoped and tessera.identity_previous_relation(this.identifier) is not none %}
     union all
     select {{ columns | join(', ') }}
     from {{ this }}

@@ -56,7 +56,7 @@ final as (
             'limited_type', "' identifiers (limit '", 'cast(type_limit as ' ~ dbt.type_string() ~ ')', "')'"])
         }} end as detail
     from edges_judged
-    {{- tessera.identity_rows_outside_scope(
+    {{- tessera.identity_rows_outside_scope(scoped,
         ['node_a', 'node_b', 'record_count', 'edge_priority', 'is_kept', 'rule', 'detail'], 'node_a') }}
 )
 

@@ -13,6 +13,7 @@
 {%- set scoped = tessera.identity_graph_scoped() %}
 
 {%- if scoped %}
+{%- set watermark = tessera.identity_graph_watermark() %}
 {%- set previous_components = tessera.identity_previous_relation('int_identity_components_initial') %}
 
 with
@@ -22,7 +23,7 @@ nodes as (
 ),
 
 aggregated_again as (
-    select node_id from nodes where _updated_at > {{ tessera.identity_graph_watermark() }}
+    select node_id from nodes where _updated_at > {{ watermark }}
 ),
 
 {#- A usable identifier in the previous first pass was no super-node then; one outside it was (or is new,

@@ -193,7 +193,7 @@ final as (
         visited.hop
     from over_limit_nodes
     left join visited_{{ max_hops }} as visited on visited.node_id = over_limit_nodes.node_id
-    {{- tessera.identity_rows_outside_scope(
+    {{- tessera.identity_rows_outside_scope(scoped,
         ['node_id', 'component_id', 'limited_type', 'limited_type_count', 'type_limit', 'seed_id', 'status',
          'hop']) }}
 )
