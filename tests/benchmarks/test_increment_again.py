@@ -7,28 +7,17 @@ new data, which loads and stages nothing.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from bench_scripts import load_bench_script
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-BENCH_DIR = REPO_ROOT / "benchmarks"
 SAMPLE = REPO_ROOT / "data" / "sample"
 SAMPLE_CUSTOMERS = 280
-
-
-def _load(name: str):
-    """Import a module of benchmarks/ (it puts its own folder on sys.path)."""
-    spec = importlib.util.spec_from_file_location(f"tessera_{name}", BENCH_DIR / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _count(db_path: Path, sql: str) -> int:
@@ -38,7 +27,7 @@ def _count(db_path: Path, sql: str) -> int:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    script = _load("increment_again")
+    script = load_bench_script("increment_again")
     from _pipeline import DBT_STAGES, dbt_stage, load_stage
 
     tmp = tmp_path_factory.mktemp("increment_again")

@@ -7,18 +7,14 @@ few minutes, almost all of it dbt start-up and parsing, which does not shrink wi
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import statistics
-import sys
-from pathlib import Path
 
 import psycopg
 import pytest
+from bench_scripts import load_bench_script
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = REPO_ROOT / "benchmarks" / "run.py"
 CUSTOMERS = 1_000
 DSN = "postgresql://postgres@127.0.0.1:5432/test"
 REQUIRED_KEYS = (
@@ -46,19 +42,11 @@ REQUIRED_KEYS = (
 STAGES = ("load", "staging", "identity", "marts", "audiences")
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("tessera_benchmark_run", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> dict:
     """One benchmark run; returns the JSON it wrote, what main() returned and its folders."""
     tmp = tmp_path_factory.mktemp("bench")
-    script = _load_script()
+    script = load_bench_script("run")
     json_path = tmp / "results.json"
     returned = script.main(
         ["--customers", str(CUSTOMERS), "--json", str(json_path), "--work-dir", str(tmp / "work"),
