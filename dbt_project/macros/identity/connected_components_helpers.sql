@@ -45,7 +45,8 @@
   {%- endfor -%}
 {%- endmacro %}
 
-{#- The first column of the first row of a query, as an int (0 when NULL). -#}
+{#- The first column of the first row of a query, as an int (0 when NULL). Not `query_value`: the
+    materialization's macros also run in standalone projects (benchmarks, tests) without the rest. -#}
 {% macro cc_scalar(sql) -%}
   {%- set value = run_query(sql).columns[0].values()[0] -%}
   {{ return((value or 0) | int) }}

@@ -24,7 +24,7 @@
     {%- if not execute -%}{{ return(none) }}{%- endif -%}
     {%- set builds = tessera.identity_previous_relation('int_identity_graph_builds') -%}
     {%- if builds is none -%}{{ return(none) }}{%- endif -%}
-    {%- set value = run_query('select max(nodes_through) from ' ~ builds).columns[0].values()[0] -%}
+    {%- set value = tessera.query_value('select max(nodes_through) from ' ~ builds) -%}
     {%- if value is none -%}{{ return(none) }}{%- endif -%}
     {{ return("cast('" ~ value ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
 {%- endmacro %}

@@ -18,6 +18,5 @@
   {%- if relation is none -%}
     {{ return(0) }}
   {%- endif -%}
-  {%- set result = run_query('select count(*) from ' ~ relation) -%}
-  {{ return(result.columns[0].values()[0] | int) }}
+  {{ return(tessera.query_value('select count(*) from ' ~ relation) | int) }}
 {%- endmacro %}

@@ -37,7 +37,7 @@
     {%- set query -%}
         select count(*) from {{ this }} where _settings_signature <> '{{ settings_signature }}'
     {%- endset -%}
-    {{ return(run_query(query).columns[0].values()[0] > 0) }}
+    {{ return(tessera.query_value(query) > 0) }}
 {%- endmacro %}
 
 {#- A digest of the survivorship settings: when it changes, an incremental build redoes every customer. -#}

@@ -72,7 +72,7 @@
     {%- set query -%}
         select count(*) from (select 1 from {{ relation }} where _loaded_at > {{ since }} limit 1) as newer
     {%- endset -%}
-    {{ return(run_query(query).columns[0].values()[0] > 0) }}
+    {{ return(tessera.query_value(query) > 0) }}
 {%- endmacro %}
 
 
@@ -87,7 +87,7 @@
         select coalesce(max({{ column }}), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
     {%- endset -%}
     {%- if execute -%}
-        {%- set watermark = run_query(watermark_sql).columns[0].values()[0] -%}
+        {%- set watermark = tessera.query_value(watermark_sql) -%}
         cast('{{ watermark }}' as {{ dbt.type_timestamp() }})
     {%- else -%}
         ({{ watermark_sql }})
