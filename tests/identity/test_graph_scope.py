@@ -22,6 +22,18 @@ GRAPH_TABLES = {
 LIMITS = "select node_id, seed_id, status from main.int_identity_limit_assignments"
 RESOLVED_EDGES = "select node_a, node_b, is_kept, rule from main.int_identity_edges_resolved"
 UNTOUCHED = ("email:c3@x.test", "phone:+14155550103")
+#: Every per-type limit as shipped but email's, lowered from 2 to 1.
+ONE_EMAIL_LIMITS = {
+    "user_id": 1,
+    "crm_id": 3,
+    "shopify_customer_id": 1,
+    "loyalty_id": 1,
+    "zendesk_user_id": 2,
+    "email": 1,
+    "phone": 2,
+    "device_id": 20,
+    "anonymous_id": 500,
+}
 HISTORY_ROWS = "select count(*) from main.int_identity_assignment_history"
 
 
@@ -118,3 +130,54 @@ def test_the_scoped_build_did_the_work(runs: dict[str, Any]) -> None:
     # The untouched contact keeps its customer.
     after = runs["assignments_scoped"]
     assert after[("email", "c3@x.test")] == first[("email", "c3@x.test")]
+
+
+@pytest.fixture(scope="module")
+def settings_runs(new_warehouse) -> dict[str, Any]:
+    """A build after the per-type limits changed, beside the whole graph computed from scratch."""
+    world = new_warehouse("graph_scope_settings")
+    # One logged-in person with two emails: within the shipped limits (two emails each).
+    world.insert(
+        "segment_events",
+        [
+            segment_event("t1", "identify", user_id="u-9", email="a9@x.test"),
+            segment_event("t2", "identify", user_id="u-9", email="b9@x.test"),
+        ],
+    )
+    world.build(command="run")
+    # The limit drops to one email per customer; the only new record is an unrelated contact, so the
+    # person's component is not among the identifiers aggregated again.
+    world.insert("hubspot_contacts", [hubspot_contact("z1", email="z1@x.test")])
+    limits = {"identity_type_limits": ONE_EMAIL_LIMITS}
+    world.build(command="run", dbt_vars=limits)
+    runs: dict[str, Any] = {
+        "scope_size": world.query("select count(*) from main.int_identity_graph_scope")[0][0],
+        "graph_after_change": _graph(world),
+    }
+    world.build(command="run", dbt_vars=limits, full_refresh=True)
+    runs["graph_full"] = _graph(world)
+    # A warehouse built before the builds table had the column (an upgrade): the whole graph again.
+    world.execute("alter table main.int_identity_graph_builds drop column settings_signature")
+    world.insert("hubspot_contacts", [hubspot_contact("z2", email="z2@x.test")])
+    world.build(command="run", dbt_vars=limits)
+    runs["scope_size_upgrade"] = world.query("select count(*) from main.int_identity_graph_scope")[0][0]
+    runs["signatures_upgrade"] = world.query(
+        "select settings_signature from main.int_identity_graph_builds order by built_at"
+    )
+    return runs
+
+
+def test_a_change_of_the_graph_settings_recomputes_the_whole_graph(settings_runs: dict[str, Any]) -> None:
+    after = settings_runs["graph_after_change"]
+    # The person's two emails no longer fit one customer.
+    assert not any({"email:a9@x.test", "email:b9@x.test"} <= group for group in after["final"])
+    assert settings_runs["scope_size"] == 0  # the build recomputed every identifier, limiting nothing
+    assert after == settings_runs["graph_full"]
+
+
+def test_a_warehouse_from_before_the_settings_digest_builds_the_whole_graph_once(
+    settings_runs: dict[str, Any],
+) -> None:
+    assert settings_runs["scope_size_upgrade"] == 0
+    *older, (newest,) = settings_runs["signatures_upgrade"]
+    assert newest and all(signature is None for (signature,) in older)

@@ -8,8 +8,9 @@
   initial components, so no guarded edge leaves A and nothing outside it can change.
 
   A build recomputes everything when there is no completed graph build to start from
-  (`int_identity_graph_builds` empty or missing, or no previous first pass), on `--full-refresh`, and on
-  Spark (its tables are rebuilt whole anyway).
+  (`int_identity_graph_builds` empty or missing, or no previous first pass), when the graph settings
+  changed since that build (identity_graph_settings_signature), on `--full-refresh`, and on Spark (its
+  tables are rebuilt whole anyway).
 -#}
 
 {#- The relation `name` in the model's schema as the previous build left it, or none: read without `ref`,
@@ -19,12 +20,18 @@
 {%- endmacro %}
 
 {#- The newest `int_identity_nodes._updated_at` the last completed graph build consumed, as a SQL literal;
-    none when there is none. -#}
+    none when there is none, or when that build used other graph settings (a lowered per-type limit must
+    split components no new record touches). -#}
 {% macro identity_graph_watermark() -%}
     {%- if not execute -%}{{ return(none) }}{%- endif -%}
     {%- set builds = tessera.identity_previous_relation('int_identity_graph_builds') -%}
     {%- if builds is none -%}{{ return(none) }}{%- endif -%}
-    {%- set value = tessera.query_value('select max(nodes_through) from ' ~ builds) -%}
+    {%- set columns = adapter.get_columns_in_relation(builds) | map(attribute='name') | map('lower') | list -%}
+    {%- if 'settings_signature' not in columns -%}{{ return(none) }}{%- endif -%}
+    {%- set value = tessera.query_value(
+        'select max(nodes_through) from ' ~ builds
+        ~ ' where built_at = (select max(built_at) from ' ~ builds ~ ')'
+        ~ " and settings_signature = '" ~ identity_graph_settings_signature() ~ "'") -%}
     {%- if value is none -%}{{ return(none) }}{%- endif -%}
     {{ return("cast('" ~ value ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
 {%- endmacro %}

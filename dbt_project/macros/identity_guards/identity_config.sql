@@ -127,6 +127,14 @@
       sort_keys=true)) -}}
 {%- endmacro %}
 
+{#- A digest of the settings the graph is built from beyond the nodes' own (the per-type limits, the hops
+    they search, the super-node rules): a build limits the graph to what changed only when the last
+    completed graph build used the same (macros/identity/graph_scope.sql). -#}
+{% macro identity_graph_settings_signature() -%}
+  {{- local_md5(tojson([identity_node_settings_signature(), identity_type_limits(), identity_limit_max_hops(),
+      identity_super_node_limits(), identity_super_node_exempt_types()], sort_keys=true)) -}}
+{%- endmacro %}
+
 {#- Stable text key of an identifier, `type:value`. -#}
 {% macro identity_key(type_column, value_column) -%}
   {{ dbt.concat([type_column, "':'", value_column]) }}
