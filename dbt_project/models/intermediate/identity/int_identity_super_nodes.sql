@@ -5,6 +5,7 @@
 -#}
 
 {%- set exempt_types = identity_super_node_exempt_types() -%}
+{%- set limited_types = identity_super_node_limits().keys() | list | sort -%}
 
 {%- set edges = ref('int_identity_edges') %}
 {%- set nodes = ref('int_identity_nodes') %}
@@ -15,8 +16,9 @@ with
 {#-
   An edge joins a pair once, so a node's neighbours are distinct and a node cannot hold more distinct
   accounts of a type than it has neighbours of that type: the distinct accounts are counted only where
-  that degree is over the limit (36k of 10.8M node and type pairs at 1M customers). The edges and nodes are
-  read by each part itself, not through shared CTEs.
+  that degree is over the limit (36k of 10.8M node and type pairs at 1M customers). Neighbours of a type
+  without a limit (browsers, devices) are not counted, so they are left out before the grouping. The edges
+  and nodes are read by each part itself, not through shared CTEs.
 #}
 over_limit_degrees as (
     select both_ways.node_id, neighbours.identifier_type as neighbour_type
@@ -26,6 +28,11 @@ over_limit_degrees as (
         select node_b as node_id, node_a as neighbour_id from {{ edges }}
     ) as both_ways
     inner join {{ nodes }} as neighbours on neighbours.node_id = both_ways.neighbour_id
+    {%- if limited_types %}
+    where neighbours.identifier_type in {{ tessera.sql_text_list(limited_types) }}
+    {%- else %}
+    where 1 = 0
+    {%- endif %}
     group by both_ways.node_id, neighbours.identifier_type
     having count(*) > {{ super_node_limit }}
 ),
