@@ -9,8 +9,8 @@
 
   A build recomputes everything when there is no completed graph build to start from
   (`int_identity_graph_builds` empty or missing, or no previous first pass), when the graph settings
-  changed since that build (identity_graph_settings_signature), on `--full-refresh`, and on Spark (its
-  tables are rebuilt whole anyway).
+  changed since that build (identity_graph_settings_signature), on `--full-refresh`, on Spark (its
+  tables are rebuilt whole anyway), and when the var `identity_limit_graph_to_changes` is false.
 -#}
 
 {#- The relation `name` in the model's schema as the previous build left it, or none: read without `ref`,
@@ -41,6 +41,7 @@
 {% macro identity_graph_scoped() -%}
     {#- A unit test (where `this` is none, or the name of its mock) tests the whole graph. #}
     {{ return(execute and this is not none and this is not string and target.type != 'spark' and not flags.FULL_REFRESH
+        and var('identity_limit_graph_to_changes', true)
         and tessera.identity_graph_watermark() is not none
         and tessera.identity_previous_relation('int_identity_components_initial') is not none) }}
 {%- endmacro %}
