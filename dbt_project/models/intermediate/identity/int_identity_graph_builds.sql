@@ -26,6 +26,10 @@
 {%- for name in graph_models if execute and ('model.' ~ project_name ~ '.' ~ name) not in selected_resources %}
 {%- do left_out.append(name) %}
 {%- endfor %}
+{%- if left_out %}
+{%- do log('int_identity_graph_builds: no graph build recorded, the selection leaves out '
+    ~ left_out | join(', '), info=false) %}
+{%- endif %}
 
 select built_at, nodes_through, settings_signature
 from (
