@@ -192,6 +192,27 @@ class Warehouse:
         )
         return rows[0][0] if rows else None
 
+    def graph(self) -> dict[str, Any]:
+        """The identity graph's tables with every node id replaced by its identifier key (a full refresh
+        may number the nodes anew): both component passes as sets of identifier groups, the per-type limit
+        verdicts, the judged edges."""
+        keys = dict(self.query("select node_id, identifier_key from main.int_identity_nodes"))
+
+        def partition(table: str) -> set[frozenset[str]]:
+            groups: dict[int, set[str]] = {}
+            for node_id, component_id in self.query(f"select node_id, component_id from main.{table}"):
+                groups.setdefault(component_id, set()).add(keys[node_id])
+            return {frozenset(group) for group in groups.values()}
+
+        limits = self.query("select node_id, seed_id, status from main.int_identity_limit_assignments")
+        edges = self.query("select node_a, node_b, is_kept, rule from main.int_identity_edges_resolved")
+        return {
+            "first_pass": partition("int_identity_components_initial"),
+            "final": partition("int_identity_components"),
+            "limits": sorted((keys[node], keys.get(seed), status) for node, seed, status in limits),
+            "resolved_edges": sorted((*sorted((keys[a], keys[b])), kept, rule) for a, b, kept, rule in edges),
+        }
+
     def assignments(self) -> dict[tuple[str, str], str]:
         """(identifier_type, identifier_value) -> customer_id for every resolved identifier."""
         rows = self.query(

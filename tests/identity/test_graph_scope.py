@@ -11,16 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from identity_warehouse import Warehouse, hubspot_contact, segment_event
+from identity_warehouse import hubspot_contact, segment_event
 
-#: Each graph table by its identifiers' stable keys (a full refresh may number the nodes anew).
-KEYS = "select node_id, identifier_key from main.int_identity_nodes"
-GRAPH_TABLES = {
-    "first_pass": "select node_id, component_id from main.int_identity_components_initial",
-    "final": "select node_id, component_id from main.int_identity_components",
-}
-LIMITS = "select node_id, seed_id, status from main.int_identity_limit_assignments"
-RESOLVED_EDGES = "select node_a, node_b, is_kept, rule from main.int_identity_edges_resolved"
 UNTOUCHED = ("email:c3@x.test", "phone:+14155550103")
 #: Every per-type limit as shipped but email's, lowered from 2 to 1.
 ONE_EMAIL_LIMITS = {
@@ -35,26 +27,6 @@ ONE_EMAIL_LIMITS = {
     "anonymous_id": 500,
 }
 HISTORY_ROWS = "select count(*) from main.int_identity_assignment_history"
-
-
-def _partition(world: Warehouse, sql: str, keys: dict[int, str]) -> set[frozenset[str]]:
-    groups: dict[int, set[str]] = {}
-    for node_id, component_id in world.query(sql):
-        groups.setdefault(component_id, set()).add(keys[node_id])
-    return {frozenset(group) for group in groups.values()}
-
-
-def _graph(world: Warehouse) -> dict[str, Any]:
-    """The graph tables, every node id replaced by its identifier key."""
-    keys = dict(world.query(KEYS))
-    graph: dict[str, Any] = {name: _partition(world, sql, keys) for name, sql in GRAPH_TABLES.items()}
-    graph["limits"] = sorted(
-        (keys[node], keys.get(seed), status) for node, seed, status in world.query(LIMITS)
-    )
-    graph["resolved_edges"] = sorted(
-        (*sorted((keys[a], keys[b])), kept, rule) for a, b, kept, rule in world.query(RESOLVED_EDGES)
-    )
-    return graph
 
 
 @pytest.fixture(scope="module")
@@ -93,13 +65,13 @@ def runs(new_warehouse) -> dict[str, Any]:
         )
     }
     runs["node_count"] = world.query("select count(*) from main.int_identity_nodes")[0][0]
-    runs["graph_scoped"] = _graph(world)
+    runs["graph_scoped"] = world.graph()
     runs["assignments_scoped"] = world.assignments()
     runs["history_rows_scoped"] = world.query(HISTORY_ROWS)[0][0]
 
     # The whole graph computed again from the same data (a full refresh limits nothing).
     world.build(command="run", full_refresh=True)
-    runs["graph_full"] = _graph(world)
+    runs["graph_full"] = world.graph()
     runs["assignments_full"] = world.assignments()
     runs["history_rows_full"] = world.query(HISTORY_ROWS)[0][0]
     return runs
@@ -152,10 +124,10 @@ def settings_runs(new_warehouse) -> dict[str, Any]:
     world.build(command="run", dbt_vars=limits)
     runs: dict[str, Any] = {
         "scope_size": world.query("select count(*) from main.int_identity_graph_scope")[0][0],
-        "graph_after_change": _graph(world),
+        "graph_after_change": world.graph(),
     }
     world.build(command="run", dbt_vars=limits, full_refresh=True)
-    runs["graph_full"] = _graph(world)
+    runs["graph_full"] = world.graph()
     # A warehouse built before the builds table had the column (an upgrade): the whole graph again.
     world.execute("alter table main.int_identity_graph_builds drop column settings_signature")
     world.insert("hubspot_contacts", [hubspot_contact("z2", email="z2@x.test")])
@@ -204,12 +176,12 @@ def partial_runs(new_warehouse) -> dict[str, Any]:
     world.build(command="run", select="config.materialized:incremental")
     world.build(command="run")
     runs: dict[str, Any] = {
-        "graph_after": _graph(world),
+        "graph_after": world.graph(),
         "assignments": world.assignments(),
         "scope_size": world.query("select count(*) from main.int_identity_graph_scope")[0][0],
     }
     world.build(command="run", full_refresh=True)
-    runs["graph_full"] = _graph(world)
+    runs["graph_full"] = world.graph()
     return runs
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from identity_warehouse import Warehouse, hubspot_contact, segment_event, shopify_order
-from test_graph_scope import _graph
 
 SEED = 20261207
 FIRST_LOAD = 14
@@ -119,8 +118,8 @@ def builds(new_warehouse) -> list[dict[str, Any]]:
         whole.build(command="run", dbt_vars=WHOLE_GRAPH)
         results.append(
             {
-                "limited": _graph(limited),
-                "whole": _graph(whole),
+                "limited": limited.graph(),
+                "whole": whole.graph(),
                 "customers_limited": labels["limited"].relabel(number, limited.assignments()),
                 "customers_whole": labels["whole"].relabel(number, whole.assignments()),
                 "scope": limited.query("select count(*) from main.int_identity_graph_scope")[0][0],
