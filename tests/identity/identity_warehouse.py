@@ -192,6 +192,10 @@ class Warehouse:
         )
         return rows[0][0] if rows else None
 
+    def count(self, table: str) -> int:
+        """Rows of the built model `table` (schema main)."""
+        return self.query(f"select count(*) from main.{table}")[0][0]
+
     def graph(self) -> dict[str, Any]:
         """The identity graph's tables with every node id replaced by its identifier key (a full refresh
         may number the nodes anew): both component passes as sets of identifier groups, the per-type limit

@@ -26,7 +26,6 @@ ONE_EMAIL_LIMITS = {
     "device_id": 20,
     "anonymous_id": 500,
 }
-HISTORY_ROWS = "select count(*) from main.int_identity_assignment_history"
 
 
 @pytest.fixture(scope="module")
@@ -64,16 +63,16 @@ def runs(new_warehouse) -> dict[str, Any]:
             " inner join main.int_identity_nodes as nodes using (node_id)"
         )
     }
-    runs["node_count"] = world.query("select count(*) from main.int_identity_nodes")[0][0]
+    runs["node_count"] = world.count("int_identity_nodes")
     runs["graph_scoped"] = world.graph()
     runs["assignments_scoped"] = world.assignments()
-    runs["history_rows_scoped"] = world.query(HISTORY_ROWS)[0][0]
+    runs["history_rows_scoped"] = world.count("int_identity_assignment_history")
 
     # The whole graph computed again from the same data (a full refresh limits nothing).
     world.build(command="run", full_refresh=True)
     runs["graph_full"] = world.graph()
     runs["assignments_full"] = world.assignments()
-    runs["history_rows_full"] = world.query(HISTORY_ROWS)[0][0]
+    runs["history_rows_full"] = world.count("int_identity_assignment_history")
     return runs
 
 
@@ -123,7 +122,7 @@ def settings_runs(new_warehouse) -> dict[str, Any]:
     limits = {"identity_type_limits": ONE_EMAIL_LIMITS}
     world.build(command="run", dbt_vars=limits)
     runs: dict[str, Any] = {
-        "scope_size": world.query("select count(*) from main.int_identity_graph_scope")[0][0],
+        "scope_size": world.count("int_identity_graph_scope"),
         "graph_after_change": world.graph(),
     }
     world.build(command="run", dbt_vars=limits, full_refresh=True)
@@ -132,7 +131,7 @@ def settings_runs(new_warehouse) -> dict[str, Any]:
     world.execute("alter table main.int_identity_graph_builds drop column settings_signature")
     world.insert("hubspot_contacts", [hubspot_contact("z2", email="z2@x.test")])
     world.build(command="run", dbt_vars=limits)
-    runs["scope_size_upgrade"] = world.query("select count(*) from main.int_identity_graph_scope")[0][0]
+    runs["scope_size_upgrade"] = world.count("int_identity_graph_scope")
     runs["signatures_upgrade"] = world.query(
         "select settings_signature from main.int_identity_graph_builds order by built_at"
     )
@@ -178,7 +177,7 @@ def partial_runs(new_warehouse) -> dict[str, Any]:
     runs: dict[str, Any] = {
         "graph_after": world.graph(),
         "assignments": world.assignments(),
-        "scope_size": world.query("select count(*) from main.int_identity_graph_scope")[0][0],
+        "scope_size": world.count("int_identity_graph_scope"),
     }
     world.build(command="run", full_refresh=True)
     runs["graph_full"] = world.graph()

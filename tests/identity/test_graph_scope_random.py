@@ -122,9 +122,9 @@ def builds(new_warehouse) -> list[dict[str, Any]]:
                 "whole": whole.graph(),
                 "customers_limited": labels["limited"].relabel(number, limited.assignments()),
                 "customers_whole": labels["whole"].relabel(number, whole.assignments()),
-                "scope": limited.query("select count(*) from main.int_identity_graph_scope")[0][0],
-                "nodes": limited.query("select count(*) from main.int_identity_nodes")[0][0],
-                "whole_scope": whole.query("select count(*) from main.int_identity_graph_scope")[0][0],
+                "scope": limited.count("int_identity_graph_scope"),
+                "nodes": limited.count("int_identity_nodes"),
+                "whole_scope": whole.count("int_identity_graph_scope"),
             }
         )
     return results

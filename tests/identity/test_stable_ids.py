@@ -26,7 +26,7 @@ class Snapshot:
 def _snapshot(warehouse: Warehouse) -> Snapshot:
     return Snapshot(
         assignments=warehouse.assignments(),
-        history_rows=warehouse.query("select count(*) from main.int_identity_assignment_history")[0][0],
+        history_rows=warehouse.count("int_identity_assignment_history"),
         merges=warehouse.query(
             "select event_type, surviving_customer_id, merged_customer_id, identifiers_moved,"
             " linking_identifier_type_a, linking_identifier_value_a,"

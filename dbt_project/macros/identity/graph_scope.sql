@@ -2,7 +2,7 @@
   The identity graph limited to the components a build touches. A build after a completed graph build
   recomputes the components, the per-type limits, the kept edges and the assignment history only for the
   identifiers in `int_identity_graph_scope` (A) and keeps every other row from the previous build. Why that
-  is exact (docs/identity.md, "Incremental graph"): an edge changes only when a record carrying both its
+  is exact (docs/identity.md, "Scale"): an edge changes only when a record carrying both its
   ends changes, and both ends are then aggregated again; A holds those identifiers, the ones whose
   super-node verdict changed and their neighbours, the ones gone, and every identifier of their previous
   initial components, so no guarded edge leaves A and nothing outside it can change.
