@@ -6,8 +6,8 @@
 
   Incremental (delete+insert on node_id): a node's row changes only when an identifier row carrying it is
   written or deleted. Written rows are those stamped after the newest `_updated_at` here; a deleted one (a
-  rewritten record that no longer carries the identifier) shows as a record count that no longer matches,
-  counted on the integer column alone. Only those nodes are aggregated again. A node no record carries any
+  rewritten record that no longer carries the identifier, a forgotten person) shows as a record count that
+  no longer matches, counted on the integer column alone. Only those nodes are aggregated again. A node no record carries any
   more gets a placeholder row (NULL identifier) that the post-hook deletes with the old one. A change of
   the settings the columns come from (type priorities, guard lists) re-computes every node.
 -#}
@@ -23,25 +23,69 @@
 {#- Each part reads the identifier rows itself: a CTE read twice is materialized whole (every column of
     every row) by DuckDB, which cost more than the re-aggregation. -#}
 {%- set identifier_rows = ref('int_identifiers_unioned') %}
+{#- Buckets of node ids for finding the nodes that lost rows (below): a power of two, far fewer than nodes. #}
+{%- set node_buckets = 4096 %}
 
 with
 
 {% if is_incremental() %}
 
+{%- set watermark = last_build_watermark('_updated_at') %}
+{%- set bucket = 'node_id % ' ~ node_buckets %}
+
+{#- T: the nodes carried by a row written since. -#}
+written_nodes as (
+    select distinct node_id
+    from {{ identifier_rows }}
+    where _identified_at > {{ watermark }} and node_id is not null
+),
+
+{#- Any other node has no row written since, so its count can only have fallen (rows deleted). Counting
+    every node's rows on every build grouped the 55M identifier rows at 1M customers into 4.6M groups;
+    instead the rows of the other nodes are counted per bucket of node ids and compared with the counts
+    kept. As no count in a bucket can rise, a bucket whose total holds lost no row in any of its nodes;
+    only the nodes of the buckets that lost rows are counted one by one. -#}
+bucket_rows as (
+    select {{ bucket }} as bucket, count(*) as row_count
+    from {{ identifier_rows }}
+    where node_id not in (select node_id from written_nodes)
+    group by {{ bucket }}
+),
+
+bucket_kept as (
+    select {{ bucket }} as bucket, sum(record_count) as row_count
+    from {{ this }}
+    where node_id not in (select node_id from written_nodes)
+    group by {{ bucket }}
+),
+
+shrunk_buckets as (
+    select bucket_kept.bucket
+    from bucket_kept
+    left join bucket_rows on bucket_rows.bucket = bucket_kept.bucket
+    where bucket_rows.row_count is null or bucket_rows.row_count <> bucket_kept.row_count
+),
+
 node_counts as (
-    select node_id, count(*) as record_count from {{ identifier_rows }} group by node_id
+    select node_id, count(*) as record_count
+    from {{ identifier_rows }}
+    where {{ bucket }} in (select bucket from shrunk_buckets)
+    group by node_id
 ),
 
 {#- Nodes carried by a row written since, whose rows were deleted (fewer, or none, left), or computed
     under other settings. -#}
 touched_nodes as (
-    select node_id from {{ identifier_rows }} where _identified_at > {{ last_build_watermark('_updated_at') }}
+    select node_id from written_nodes
     union
     select kept.node_id
     from {{ this }} as kept
     left join node_counts on node_counts.node_id = kept.node_id
-    where node_counts.record_count is null or node_counts.record_count <> kept.record_count
-        or kept._settings_signature <> '{{ settings_signature }}'
+    where kept._settings_signature <> '{{ settings_signature }}'
+        or (
+            kept.node_id % {{ node_buckets }} in (select bucket from shrunk_buckets)
+            and (node_counts.record_count is null or node_counts.record_count <> kept.record_count)
+        )
 ),
 
 identifiers as (
