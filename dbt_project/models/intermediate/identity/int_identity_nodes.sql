@@ -7,9 +7,10 @@
   Incremental (delete+insert on node_id): a node's row changes only when an identifier row carrying it is
   written or deleted. Written rows are those stamped after the newest `_updated_at` here; a deleted one (a
   rewritten record that no longer carries the identifier, a forgotten person) shows as a record count that
-  no longer matches, counted on the integer column alone. Only those nodes are aggregated again. A node no record carries any
-  more gets a placeholder row (NULL identifier) that the post-hook deletes with the old one. A change of
-  the settings the columns come from (type priorities, guard lists) re-computes every node.
+  no longer matches, looked for per bucket of node ids first (below). Only those nodes are aggregated
+  again. A node no record carries any more gets a placeholder row (NULL identifier) that the post-hook
+  deletes with the old one. A change of the settings the columns come from (type priorities, guard lists)
+  re-computes every node.
 -#}
 {{ config(
     materialized=tessera.upsert_materialization(),
