@@ -24,14 +24,14 @@
 {#- Each part reads the identifier rows itself: a CTE read twice is materialized whole (every column of
     every row) by DuckDB, which cost more than the re-aggregation. -#}
 {%- set identifier_rows = ref('int_identifiers_unioned') %}
-{#- Buckets of node ids for finding the nodes that lost rows (below): a power of two, far fewer than nodes. #}
-{%- set node_buckets = 4096 %}
 
 with
 
 {% if is_incremental() %}
 
 {%- set watermark = last_build_watermark('_updated_at') %}
+{#- Buckets of node ids for finding the nodes that lost rows (below): a power of two, far fewer than nodes. #}
+{%- set node_buckets = 4096 %}
 {%- set bucket = 'node_id % ' ~ node_buckets %}
 
 {#- T: the nodes carried by a row written since. -#}
