@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
 import duckdb
 import sqlglot
@@ -20,9 +21,11 @@ from sqlglot import exp
 
 from cdp.segments_manifest import AudienceNode, ProjectManifest
 from cdp.segments_profile import connect_warehouse
+from reverse_etl.config import Purpose
 
-#: Mirrors the dbt var `consent_purposes` (macros/profiles/profile_config.sql).
-CONSENT_PURPOSES = ("email_marketing", "sms_marketing", "ads_targeting", "analytics")
+#: The purposes a sync may declare; the default of the dbt var `consent_purposes`
+#: (macros/privacy/consent_config.sql) names the same four.
+CONSENT_PURPOSES: tuple[str, ...] = get_args(Purpose)
 PURPOSE_LIST = ", ".join(CONSENT_PURPOSES)
 MART_HINT = "customer_traits, customer_profiles, fct_orders, fct_customer_events or customer_identifiers"
 _DML = (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Drop, exp.Create, exp.Alter, exp.TruncateTable)

@@ -78,9 +78,9 @@
   {%- endif -%}
   {%- set consent_purpose = meta.get('consent_purpose') -%}
   {%- if consent_purpose in (none, '', 'none') -%}{%- set consent_purpose = none -%}{%- endif -%}
-  {%- if consent_purpose is not none and consent_purpose not in tessera.profile_consent_purposes() -%}
+  {%- if consent_purpose is not none and consent_purpose not in tessera.consent_purposes() -%}
     {{ tessera.audience_fail("meta.consent_purpose '" ~ consent_purpose ~ "' is not a known purpose",
-        "use one of " ~ (tessera.profile_consent_purposes() | join(', ')) ~ ", or none for suppression lists") }}
+        "use one of " ~ (tessera.consent_purposes() | join(', ')) ~ ", or none for suppression lists") }}
   {%- endif -%}
 
   {{ tessera.audience_check_dependencies() }}

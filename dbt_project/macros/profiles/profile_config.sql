@@ -68,11 +68,6 @@
   {{ return(var('product_view_events', ['Product Viewed'])) }}
 {%- endmacro %}
 
-{#- Consent purposes that become `consent_<purpose>` flags on the profile. -#}
-{% macro profile_consent_purposes() -%}
-  {{ return(var('consent_purposes', ['email_marketing', 'sms_marketing', 'ads_targeting', 'analytics'])) }}
-{%- endmacro %}
-
 {#- The identity summary's columns, in order: customer_traits computes them, customer_profiles puts them
     next to the name and contacts. -#}
 {% macro profile_identity_summary_columns() -%}

@@ -5,7 +5,7 @@
   same signals as the `customer_consent` mart, which holds the current status with defaults.
 -#}
 
-{%- set purposes = tessera.profile_consent_purposes() -%}
+{%- set purposes = tessera.consent_purposes() -%}
 
 with
 

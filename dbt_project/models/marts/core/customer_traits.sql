@@ -10,7 +10,7 @@
   (customer_profiles' test on `identifier_count` says so).
 -#}
 
-{%- set purposes = tessera.profile_consent_purposes() -%}
+{%- set purposes = tessera.consent_purposes() -%}
 {%- set identifier_types = identity_type_priority().keys() | list -%}
 {%- set golden_columns = [
     'customer_id',
