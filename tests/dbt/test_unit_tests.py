@@ -4,10 +4,10 @@ with their models, and every one of the project's unit tests passes on the built
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from project_copy import copy_dbt_project
 from typer.testing import CliRunner
 
 import ingest
@@ -35,9 +35,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(warehouse, project copy): the sample loaded and built with `cdp build`."""
     root = tmp_path_factory.mktemp("unit_tests")
     project = root / "dbt_project"
-    shutil.copytree(
-        REPO_ROOT / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages")
-    )
+    copy_dbt_project(project)
     db = root / "warehouse.duckdb"
     ingest.load_folder(REPO_ROOT / "data" / "sample", db)
     outcome = runner.invoke(app, ["build", "--db", str(db), "--project-dir", str(project)])

@@ -11,7 +11,8 @@ from pathlib import Path
 import psycopg
 import pytest
 import redis
-from privacy_helpers import PG_DSN, REDIS_URL, SAMPLE_DIR, build, checkpoint, copy_project
+from privacy_helpers import PG_DSN, REDIS_URL, SAMPLE_DIR, build, checkpoint
+from project_copy import copy_dbt_project
 
 import ingest
 
@@ -21,7 +22,7 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(warehouse, dbt project copy): `data/sample` loaded and built once per session. Copy the file
     before changing it."""
     root = tmp_path_factory.mktemp("privacy_base")
-    project = copy_project(root / "dbt_project")
+    project = copy_dbt_project(root / "dbt_project")
     db_path = root / "warehouse.duckdb"
     ingest.load_folder(SAMPLE_DIR, db_path)
     build(project, db_path)

@@ -3,7 +3,6 @@ own, and a sync file writing to them."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,12 +20,6 @@ SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 PROJECT_DIR = REPO_ROOT / "dbt_project"
 PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def copy_project(destination: Path) -> Path:
-    """A copy of the dbt project, so builds never share `target/` with other runs on this machine."""
-    shutil.copytree(PROJECT_DIR, destination, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
-    return destination
 
 
 def build(project_dir: Path, db_path: Path) -> None:

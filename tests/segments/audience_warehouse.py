@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,12 +17,11 @@ from typing import Any
 import duckdb
 import yaml
 from dbt.cli.main import dbtRunner
+from project_copy import copy_dbt_project
 
 from cdp.segments_profile import connect_warehouse
 from ingest.schema import RAW_TABLES, ensure_raw_schema
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PROJECT_DIR = REPO_ROOT / "dbt_project"
 #: Reference time of every build in the tests, so windows do not depend on the fixtures' latest event.
 AS_OF = "2026-11-01 00:00:00"
 _FIRST_LOAD = datetime(2026, 11, 2)
@@ -51,11 +49,7 @@ class Warehouse:
         """A fresh warehouse (every raw table, empty) and project copy in `work_dir`."""
         work_dir.mkdir(parents=True, exist_ok=True)
         project_dir = work_dir / "dbt_project"
-        shutil.copytree(
-            PROJECT_DIR,
-            project_dir,
-            ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", ".user.yml"),
-        )
+        copy_dbt_project(project_dir)
         db_path = work_dir / "warehouse.duckdb"
         with duckdb.connect(str(db_path)) as con:
             ensure_raw_schema(con)
