@@ -15,6 +15,8 @@ import duckdb
 import pytest
 from bench_scripts import load_bench_script
 
+from cdp.dbt_runner import dbt_log_dir
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = REPO_ROOT / "data" / "sample"
 SAMPLE_CUSTOMERS = 280
@@ -44,6 +46,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
          "--json", str(tmp / "increment.json")]
     )  # fmt: skip
     no_data = script.main([str(copy), "--customers", str(SAMPLE_CUSTOMERS + 1), "--seed", "8", "--no-data"])
+    # The no-data build's four dbt invocations are the last in this worker's dbt log.
+    profile = load_bench_script("dbt_log_profile").profile_log(
+        dbt_log_dir(script.PROJECT_DIR) / "dbt.log", last_invocations=len(DBT_STAGES)
+    )
     return {
         "kept": kept,
         "copy": copy,
@@ -51,6 +57,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "increment": increment,
         "written": json.loads((tmp / "increment.json").read_text()),
         "no_data": no_data,
+        "no_data_profile": profile,
+        "dbt_stages": list(DBT_STAGES),
     }
 
 
@@ -77,3 +85,15 @@ def test_a_build_with_no_data_loads_nothing(runs: dict) -> None:
     assert no_data["increment"]["new_customers"] == 0
     assert no_data["increment"]["load"]["rows_read"] == 0
     assert set(no_data["stages"]) == {"load", "staging", "identity", "marts", "audiences"}
+
+
+def test_the_log_profile_accounts_for_the_no_data_build(runs: dict) -> None:
+    """benchmarks/dbt_log_profile.py on a real dbt log: the build's nodes, and its time split consistently."""
+    profile, no_data, layers = runs["no_data_profile"], runs["no_data"], runs["dbt_stages"]
+    assert profile.invocations == len(layers)
+    models = [node for name in layers for node in no_data["node_seconds"][name] if node.startswith("model.")]
+    assert profile.nodes["model"] == len(models) > 0
+    assert {"select", "create table", "commit", "test"} <= set(profile.by_kind())
+    # The log lies inside the timed invocations; nodes inside it, their SQL inside them.
+    dbt_seconds = sum(no_data["stages"][name]["seconds"] for name in layers)
+    assert 0 < profile.sql_s() <= profile.node_wall_s <= profile.wall_s <= dbt_seconds
