@@ -1,8 +1,8 @@
 {#- Consent settings, each overridable with a dbt var of the same name (docs/privacy.md). -#}
 
-{#- The purposes consent is tracked for (shared with the profile flags). -#}
+{#- The purposes consent is tracked for (shared with the profile flags): the var in dbt_project.yml. -#}
 {% macro consent_purposes() -%}
-  {{ return(var('consent_purposes', ['email_marketing', 'sms_marketing', 'ads_targeting', 'analytics'])) }}
+  {{ return(var('consent_purposes')) }}
 {%- endmacro %}
 
 {#-
