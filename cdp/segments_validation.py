@@ -13,20 +13,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import get_args
 
 import duckdb
 import sqlglot
-import yaml
 from sqlglot import exp
 
+from cdp.project_vars import consent_purposes
 from cdp.segments_manifest import AudienceNode, ProjectManifest
 from cdp.segments_profile import connect_warehouse
-from reverse_etl.config import Purpose
 
-#: The purposes a sync may declare, which the dbt var `consent_purposes` lists in dbt_project.yml as shipped;
-#: the audience check falls back on them when the project does not say.
-DEFAULT_CONSENT_PURPOSES: tuple[str, ...] = get_args(Purpose)
 MART_HINT = "customer_traits, customer_profiles, fct_orders, fct_customer_events or customer_identifiers"
 _DML = (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Drop, exp.Create, exp.Alter, exp.TruncateTable)
 _DML_WORDS = re.compile(r"\b(insert|update|delete|merge|drop|create|alter|truncate|copy|attach)\b", re.I)
@@ -202,26 +197,6 @@ def check_audience(
     return problems
 
 
-def project_consent_purposes(project_dir: Path) -> tuple[str, ...]:
-    """The consent purposes the dbt project tracks: its var `consent_purposes` in dbt_project.yml (under the
-    project's name, else global), which the audience materialization checks against too; the defaults
-    when the file does not set it to a list of names."""
-    try:
-        project = yaml.safe_load((Path(project_dir) / "dbt_project.yml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return DEFAULT_CONSENT_PURPOSES
-    variables = project.get("vars") if isinstance(project, dict) else None
-    if not isinstance(variables, dict):
-        return DEFAULT_CONSENT_PURPOSES
-    scoped = variables.get(project.get("name"))
-    value = variables.get("consent_purposes")
-    if isinstance(scoped, dict) and "consent_purposes" in scoped:
-        value = scoped["consent_purposes"]
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    return DEFAULT_CONSENT_PURPOSES
-
-
 def check_meta(audience: AudienceNode, project_dir: Path) -> list[AudienceProblem]:
     """Problems with an audience's YAML entry: description, owner, consent purpose, holdout."""
     yml = (audience.patch_path or "").split("://", 1)[-1] or audience.file_path
@@ -245,7 +220,7 @@ def check_meta(audience: AudienceNode, project_dir: Path) -> list[AudienceProble
     if not audience.owner:
         problem("has no meta.owner", f"add `owner: <team>` under meta in its {entry}")
     purpose = audience.meta.get("consent_purpose")
-    purposes = project_consent_purposes(project_dir)
+    purposes = consent_purposes(project_dir)
     if purpose is None:
         problem(
             "has no meta.consent_purpose",

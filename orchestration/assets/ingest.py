@@ -24,6 +24,7 @@ from ingest.report import LoadReport
 from ingest.schema import RAW_SCHEMA, RAW_TABLES
 from orchestration.assets.groups import DEFAULT_OWNERS, INGEST
 from orchestration.checks.raw import RAW_SUITES, raw_check_name, raw_check_result
+from orchestration.project import dbt_project
 from orchestration.resources import WAREHOUSE_POOL, TesseraWarehouse
 from privacy import purge_tombstoned
 
@@ -141,7 +142,7 @@ def _loader_asset(source: str) -> AssetsDefinition:
                     asset_key=raw_asset_key(table), metadata={**metadata, "table_row_count": rows}
                 )
             for table in tables:
-                yield raw_check_result(con, table)
+                yield raw_check_result(con, table, dbt_project.project_dir)
 
     return _load
 

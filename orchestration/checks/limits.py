@@ -1,7 +1,7 @@
 """The identity guards' per-type identifier limits, read from the dbt project so checks and guards agree.
 
-The limits are the `identity_type_limits` dbt var: its value in `dbt_project.yml` when set there, else the
-default written in `macros/identity_guards/identity_config.sql`.
+The limits are the `identity_type_limits` dbt var: its value in `dbt_project.yml` when set there (under the
+project's name or globally), else the default written in `macros/identity_guards/identity_config.sql`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import ast
 import re
 from pathlib import Path
 
-import yaml
+from cdp.project_vars import project_var
 
 _MACRO = Path("macros") / "identity_guards" / "identity_config.sql"
 _DEFAULT = re.compile(r"var\(\s*'identity_type_limits'\s*,\s*(\{.*?\})\s*\)", re.DOTALL)
@@ -18,8 +18,7 @@ _DEFAULT = re.compile(r"var\(\s*'identity_type_limits'\s*,\s*(\{.*?\})\s*\)", re
 
 def identity_type_limits(project_dir: Path) -> dict[str, int]:
     """Identifier type -> most identifiers of that type one customer may hold."""
-    project = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8")) or {}
-    configured = (project.get("vars") or {}).get("identity_type_limits")
+    configured = project_var(project_dir, "identity_type_limits")
     if configured:
         return {str(k): int(v) for k, v in configured.items()}
     macro_path = project_dir / _MACRO

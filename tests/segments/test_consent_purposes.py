@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cdp.project_vars import DEFAULT_CONSENT_PURPOSES, consent_purposes
 from cdp.segments_manifest import AudienceNode
-from cdp.segments_validation import DEFAULT_CONSENT_PURPOSES, check_meta, project_consent_purposes
+from cdp.segments_validation import check_meta
 
 DEFAULTS = ("email_marketing", "sms_marketing", "ads_targeting", "analytics")
 
@@ -37,10 +38,10 @@ def audience(purpose: str | None) -> AudienceNode:
 
 def test_the_defaults_are_the_four_purposes_of_the_dbt_macro(tmp_path: Path) -> None:
     assert DEFAULT_CONSENT_PURPOSES == DEFAULTS
-    assert project_consent_purposes(project(tmp_path)) == DEFAULTS
-    assert project_consent_purposes(tmp_path / "missing") == DEFAULTS
+    assert consent_purposes(project(tmp_path)) == DEFAULTS
+    assert consent_purposes(tmp_path / "missing") == DEFAULTS
     # The repository's own project sets no override.
-    assert project_consent_purposes(Path(__file__).resolve().parents[2] / "dbt_project") == DEFAULTS
+    assert consent_purposes(Path(__file__).resolve().parents[2] / "dbt_project") == DEFAULTS
 
 
 @pytest.mark.parametrize(
@@ -54,12 +55,12 @@ def test_the_defaults_are_the_four_purposes_of_the_dbt_macro(tmp_path: Path) -> 
     ],
 )
 def test_the_var_in_dbt_project_yml_sets_the_purposes(tmp_path: Path, variables: str) -> None:
-    assert project_consent_purposes(project(tmp_path, variables)) == ("email_marketing", "push_marketing")
+    assert consent_purposes(project(tmp_path, variables)) == ("email_marketing", "push_marketing")
 
 
 @pytest.mark.parametrize("value", ["[]", "push_marketing", "[1, 2]", "{a: b}"])
 def test_a_value_that_is_not_a_list_of_names_leaves_the_defaults(tmp_path: Path, value: str) -> None:
-    assert project_consent_purposes(project(tmp_path, f"vars:\n  consent_purposes: {value}\n")) == DEFAULTS
+    assert consent_purposes(project(tmp_path, f"vars:\n  consent_purposes: {value}\n")) == DEFAULTS
 
 
 def test_an_audience_may_use_a_purpose_the_project_adds(tmp_path: Path) -> None:
