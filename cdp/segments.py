@@ -17,6 +17,7 @@ import sqlglot
 from sqlglot import exp
 
 from cdp.console import CdpError
+from cdp.project_vars import consent_purposes
 from cdp.segments_manifest import AudienceNode, ProjectManifest, compiled_manifest, project_manifest
 from cdp.segments_profile import ProfileDetails, connect_warehouse, profile_details
 from cdp.segments_validation import AudienceProblem, check_audience, check_meta, warehouse_columns
@@ -74,10 +75,11 @@ def validate_audiences(
     """
     manifest = manifest or compiled_manifest(project_dir)
     lookup = warehouse_columns(db_path)
+    purposes = consent_purposes(Path(project_dir))
     problems: list[AudienceProblem] = []
     for audience in sorted(manifest.audiences.values(), key=lambda a: a.name):
         problems += check_audience(audience, manifest, lookup)
-        problems += check_meta(audience, Path(project_dir))
+        problems += check_meta(audience, Path(project_dir), purposes=purposes)
     return problems
 
 

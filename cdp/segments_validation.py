@@ -197,8 +197,13 @@ def check_audience(
     return problems
 
 
-def check_meta(audience: AudienceNode, project_dir: Path) -> list[AudienceProblem]:
-    """Problems with an audience's YAML entry: description, owner, consent purpose, holdout."""
+def check_meta(
+    audience: AudienceNode, project_dir: Path, *, purposes: tuple[str, ...] | None = None
+) -> list[AudienceProblem]:
+    """Problems with an audience's YAML entry: description, owner, consent purpose, holdout.
+
+    `purposes`: the project's consent purposes, when the caller has read them once for every audience
+    (default: read from the project's dbt_project.yml)."""
     yml = (audience.patch_path or "").split("://", 1)[-1] or audience.file_path
     line = 1
     yml_path = Path(project_dir) / yml
@@ -220,7 +225,7 @@ def check_meta(audience: AudienceNode, project_dir: Path) -> list[AudienceProble
     if not audience.owner:
         problem("has no meta.owner", f"add `owner: <team>` under meta in its {entry}")
     purpose = audience.meta.get("consent_purpose")
-    purposes = consent_purposes(project_dir)
+    purposes = purposes or consent_purposes(project_dir)
     if purpose is None:
         problem(
             "has no meta.consent_purpose",
