@@ -7,14 +7,12 @@ dbt reads a var from `--vars` first, then from `vars:` under the project's name,
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import yaml
 
-from reverse_etl.config import Purpose
-
-#: The purposes a sync may declare, which `consent_purposes` lists in dbt_project.yml as shipped.
-DEFAULT_CONSENT_PURPOSES: tuple[str, ...] = get_args(Purpose)
+#: The purposes the var `consent_purposes` lists in dbt_project.yml as shipped.
+DEFAULT_CONSENT_PURPOSES: tuple[str, ...] = ("email_marketing", "sms_marketing", "ads_targeting", "analytics")
 
 
 def project_var(project_dir: Path, name: str) -> Any | None:

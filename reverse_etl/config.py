@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -21,9 +21,11 @@ from reverse_etl.destinations.base import DestinationSettings, Mode
 from reverse_etl.errors import SyncConfigError
 from reverse_etl.registry import destination_class, destination_types
 
-Purpose = Literal["email_marketing", "sms_marketing", "ads_targeting", "analytics"]
-
 _NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+#: A consent purpose: a name of the dbt var `consent_purposes`. Which names the warehouse tracks is checked
+#: when the sync is planned (`customer_consent` holds a row per customer and tracked purpose), so a purpose
+#: the project adds is accepted without the sync config knowing the project.
+_PURPOSE = r"^[a-z_][a-z0-9_]*$"
 _RELATION = r"^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?LW#]+$")
@@ -41,7 +43,7 @@ class _SyncFields(BaseModel):
     batch_size: PositiveInt | None = None
     fields: dict[str, str] | None = None
     schedule: str | None = None
-    purpose: Purpose | None = None
+    purpose: str | None = Field(default=None, pattern=_PURPOSE)
     require_consent: bool = False
     description: str | None = None
     destination: dict[str, Any]

@@ -148,10 +148,25 @@ def _consent_condition(
             "to check consent"
         )
     consent = relation(*CONSENT_TABLE)
+    _check_purpose_tracked(conn, spec, consent)
     return (
         f"src.{ident('customer_id')} in (select customer_id from {consent} "
         f"where purpose = {literal(spec.purpose)} and status = 'granted')"
     )
+
+
+def _check_purpose_tracked(conn: duckdb.DuckDBPyConnection, spec: SyncSpec, consent: str) -> None:
+    """Refuse a purpose the warehouse does not track: `customer_consent` has a row per customer and tracked
+    purpose (the dbt var `consent_purposes`), so a purpose absent from a table that has rows is a typo or a
+    purpose added to the var without a rebuild. Filtering by it would withhold every customer."""
+    rows = conn.execute(f"select distinct purpose from {consent} where purpose is not null").fetchall()
+    tracked = sorted(row[0] for row in rows)
+    if tracked and spec.purpose not in tracked:
+        raise SyncError(
+            f"sync '{spec.name}': purpose {spec.purpose!r} is not tracked by the warehouse "
+            f"({'.'.join(CONSENT_TABLE)} holds {', '.join(tracked)}); fix the sync's purpose, or add it to "
+            "the var consent_purposes in dbt_project.yml and rebuild; nothing was sent"
+        )
 
 
 def _unchanged(

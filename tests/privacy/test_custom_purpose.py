@@ -1,9 +1,11 @@
 """A consent purpose a team adds through the var `consent_purposes` in dbt_project.yml (docs/privacy.md) is
 tracked end to end: consent events of it pass the staging test, customer_consent and the profile flags
-carry it, and an audience may name it in meta.consent_purpose, checked before the build and applied by it."""
+carry it, an audience may name it in meta.consent_purpose, checked before the build and applied by it, and
+a sync may declare it as its purpose; a purpose the warehouse does not track stops the sync."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "segments"))
 from audience_warehouse import Warehouse, consent, hubspot
 
 from cdp.segments import validate_audiences
+from reverse_etl import run_syncs
 
 ANN, BOB = "ann@x.test", "bob@x.test"
 DEFAULTS = ["email_marketing", "sms_marketing", "ads_targeting", "analytics"]
@@ -93,3 +96,32 @@ def test_without_the_purpose_in_the_var_its_consent_events_fail_the_staging_test
     )
     assert not outcome.success
     assert outcome.messages["accepted_values_stg_consent__events_purpose"].startswith("fail")
+
+
+def _sync_traits(w: Warehouse, purpose: str) -> tuple[str, str | None, Path]:
+    """Sync customer_traits to a JSONL file under `purpose`: the sync's status, error and file."""
+    name = f"traits_{purpose}"
+    sync = {"name": name, "source": "customer_traits", "mode": "upsert", "primary_key": "customer_id",
+            "purpose": purpose, "fields": {"customer_id": "customer_id"},
+            "destination": {"type": "file", "path": f"exports/{name}.jsonl"}}  # fmt: skip
+    config = w.work_dir / f"syncs_{purpose}.yml"
+    config.write_text(yaml.safe_dump({"syncs": [sync]}), encoding="utf-8")
+    (result,) = run_syncs(w.db_path, config)
+    return result.status, result.error, w.work_dir / "exports" / f"{name}.jsonl"
+
+
+def test_a_sync_under_the_added_purpose_sends_only_who_granted_it(world: dict[str, Any]) -> None:
+    w: Warehouse = world["world"]
+    status, error, sent = _sync_traits(w, "push_marketing")
+    assert (status, error) == ("success", None)
+    rows = [json.loads(line) for line in sent.read_text(encoding="utf-8").splitlines()]
+    assert [row["customer_id"] for row in rows] == [w.customer_with_email(ANN)]
+
+
+def test_a_sync_under_a_purpose_the_warehouse_does_not_track_sends_nothing(world: dict[str, Any]) -> None:
+    w: Warehouse = world["world"]
+    status, error, sent = _sync_traits(w, "push_marketng")
+    assert status == "failed"
+    assert "purpose 'push_marketng' is not tracked" in (error or "")
+    assert "push_marketing" in (error or "") and "consent_purposes" in (error or "")
+    assert not sent.exists()

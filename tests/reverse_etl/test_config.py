@@ -58,6 +58,7 @@ def test_the_issue_example_loads(write_config):
         ({"schedule": "hourly"}, "schedule"),
         ({"fields": {}}, "fields"),
         ({"source": "drop table x"}, "source"),
+        ({"purpose": "Email Marketing"}, "purpose"),
         ({"colour": "red"}, "colour"),
         ({"destination": {"type": "postgres", "dsn": "postgresql://x@h/db"}}, "destination.table"),
         ({"destination": {"type": "postgres", "dsn": "x", "table": "t", "tabel": "y"}}, "destination.tabel"),
