@@ -45,18 +45,28 @@
   {{- local_md5(tojson([tessera.profile_survivorship(), tessera.profile_attributes()], sort_keys=true)) -}}
 {%- endmacro %}
 
+{#- Whether a per-customer model redoes only the touched customers: an incremental build whose kept rows
+    were all written under `settings_signature`. A full build, new settings, and the first build after an
+    upgrade from a version that rebuilt the table whole (no stamps) redo every customer. -#}
+{% macro redo_touched_customers_only(settings_signature) -%}
+    {{- return(is_incremental() and kept_table_has_column('_settings_signature')
+        and not kept_rows_differ(settings_signature)) -}}
+{%- endmacro %}
+
 {#-
-  The scope of a per-customer model, as CTEs: `resolved_through` (the newest resolution, stamped on every
-  row written) and, in an incremental build, `touched_customers` since `watermark` (the model's
-  `last_build_watermark('_resolved_through')`), with the owners of identifiers that moved when `history` is
-  given. `resolutions` is the relation int_record_resolutions, read by each part itself: through one CTE
-  read three times DuckDB would first copy every record's row.
+  The scope of a per-customer model, as CTEs: `resolved_through` (the newest resolution of
+  int_record_resolutions, stamped on every row written) and, in an incremental build, `touched_customers`
+  since the model's `last_build_watermark('_resolved_through')`, with the owners of identifiers that moved
+  when `history` (the relation int_identity_assignment_history) is given. Each part reads
+  int_record_resolutions itself: through one CTE read three times DuckDB would first copy every record's row.
 -#}
-{% macro per_customer_scope_ctes(resolutions, incremental, watermark=none, history=none) -%}
+{% macro per_customer_scope_ctes(incremental, history=none) -%}
+{%- set resolutions = ref('int_record_resolutions') -%}
 resolved_through as (
     select max(resolved_at) as resolved_through from {{ resolutions }}
 ),
 {%- if incremental %}
+{%- set watermark = last_build_watermark('_resolved_through') %}
 
 touched_customers as (
     {{ tessera.touched_customers(resolutions, watermark) }}

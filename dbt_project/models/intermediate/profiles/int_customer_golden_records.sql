@@ -23,15 +23,11 @@
 
 {%- set published = {'email': 'primary_email', 'phone': 'primary_phone'} -%}
 {%- set settings_signature = profile_survivorship_signature() %}
-{%- set incremental = is_incremental() and kept_table_has_column('_settings_signature')
-    and not kept_rows_differ(settings_signature) %}
+{%- set incremental = tessera.redo_touched_customers_only(settings_signature) %}
 
 with
 
-{{ tessera.per_customer_scope_ctes(
-    ref('int_record_resolutions'), incremental,
-    last_build_watermark('_resolved_through') if incremental else none,
-    history=ref('int_identity_assignment_history')) }}
+{{ tessera.per_customer_scope_ctes(incremental, history=ref('int_identity_assignment_history')) }}
 
 survived as (
     select * from {{ ref('int_profile_attributes_survived') }}

@@ -22,10 +22,7 @@
 
 {%- set config = tessera.profile_survivorship() %}
 {%- set settings_signature = profile_survivorship_signature() %}
-{#- Every customer is redone in a full build, under new settings, and once after an upgrade from a version
-    that rebuilt the table whole (no stamps). -#}
-{%- set incremental = is_incremental() and kept_table_has_column('_settings_signature')
-    and not kept_rows_differ(settings_signature) %}
+{%- set incremental = tessera.redo_touched_customers_only(settings_signature) %}
 
 with
 
@@ -33,9 +30,7 @@ candidates as (
     select * from {{ ref('int_profile_attribute_candidates') }}
 ),
 
-{{ tessera.per_customer_scope_ctes(
-    ref('int_record_resolutions'), incremental,
-    last_build_watermark('_resolved_through') if incremental else none) }}
+{{ tessera.per_customer_scope_ctes(incremental) }}
 
 scoped_candidates as (
     select * from candidates where {{ tessera.in_customer_scope(incremental, 'customer_id') }}

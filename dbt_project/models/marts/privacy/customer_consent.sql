@@ -24,15 +24,11 @@
 {%- set purposes = consent_purposes() -%}
 {%- set defaults = consent_defaults() -%}
 {%- set settings_signature = customer_consent_signature() %}
-{%- set incremental = is_incremental() and kept_table_has_column('_settings_signature')
-    and not kept_rows_differ(settings_signature) %}
+{%- set incremental = tessera.redo_touched_customers_only(settings_signature) %}
 
 with
 
-{{ tessera.per_customer_scope_ctes(
-    ref('int_record_resolutions'), incremental,
-    last_build_watermark('_resolved_through') if incremental else none,
-    history=ref('int_identity_assignment_history')) }}
+{{ tessera.per_customer_scope_ctes(incremental, history=ref('int_identity_assignment_history')) }}
 
 consent_changes as (
     select * from {{ ref('int_consent_changes_unioned') }}
