@@ -40,16 +40,19 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
     for name in DBT_STAGES:
         dbt_stage(name, script.PROJECT_DIR, db, kept / "dbt_target")
     kept_raw_events = _count(db, "select count(*) from raw.segment_events")
+    dbt_log = dbt_log_dir(script.PROJECT_DIR) / "dbt.log"
+    logged_before = dbt_log.stat().st_size
     copy = tmp / "copy"
     increment = script.main(
         [str(kept), "--customers", str(SAMPLE_CUSTOMERS), "--seed", "7", "--copy-to", str(copy),
          "--json", str(tmp / "increment.json")]
     )  # fmt: skip
+    with dbt_log.open("rb") as log:
+        log.seek(logged_before)
+        increment_log = log.read().decode("utf-8", errors="replace")
     no_data = script.main([str(copy), "--customers", str(SAMPLE_CUSTOMERS + 1), "--seed", "8", "--no-data"])
     # The no-data build's four dbt invocations are the last in this worker's dbt log.
-    profile = load_bench_script("dbt_log_profile").profile_log(
-        dbt_log_dir(script.PROJECT_DIR) / "dbt.log", last_invocations=len(DBT_STAGES)
-    )
+    profile = load_bench_script("dbt_log_profile").profile_log(dbt_log, last_invocations=len(DBT_STAGES))
     return {
         "kept": kept,
         "copy": copy,
@@ -58,6 +61,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "written": json.loads((tmp / "increment.json").read_text()),
         "no_data": no_data,
         "no_data_profile": profile,
+        "increment_log": increment_log,
         "dbt_stages": list(DBT_STAGES),
     }
 
@@ -70,6 +74,17 @@ def test_the_increment_lands_in_the_copy_only(runs: dict) -> None:
     assert _count(copied, "select count(*) from raw.segment_events") > runs["kept_raw_events"]
     kept = runs["kept"] / "warehouse.duckdb"
     assert _count(kept, "select count(*) from raw.segment_events") == runs["kept_raw_events"]
+
+
+def test_the_timed_builds_of_the_copy_do_not_parse_the_project_whole(runs: dict) -> None:
+    """The copy's warehouse path changes dbt's profile, so the project is parsed whole once, untimed; the
+    timed builds then parse as the kept run's own increment does."""
+    parse, *builds = runs["increment_log"].split("Running with dbt=")[1:]
+    assert len(builds) == len(runs["dbt_stages"])
+    assert "Unable to do partial parsing" in parse
+    for build in builds:
+        assert "Unable to do partial parsing" not in build
+        assert "Nothing changed, skipping partial parsing" in build
 
 
 def test_every_layer_is_timed_and_written(runs: dict) -> None:
