@@ -8,10 +8,10 @@ not show in two full benchmark runs. This script starts from one kept run (its `
 increment like run.py's (seed `--seed`; new people numbered after `--customers`, which must count the
 people run.py's own increment added) and times load + the four dbt layers, printing each layer and its
 slowest nodes (every node's time is in the JSON). dbt parses the project first, untimed, as the kept run's
-own increment had it parsed. `--no-data` appends nothing: what is left is the fixed
-cost of an incremental build (dbt's start, parse and per-node work, and every statement that reads whole
-tables whatever changed). Run it once per commit, back to back, from copies of the
-same kept run: both builds then do the same work on the same data.
+own increment had it parsed. `--no-data` appends nothing: what is left is the fixed cost of an incremental
+build (dbt's start and per-node work, and every statement that reads whole tables whatever changed). Run
+it once per commit, back to back, from copies of the same kept run: both builds then do the same work on
+the same data.
 """
 
 from __future__ import annotations
