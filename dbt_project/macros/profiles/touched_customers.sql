@@ -45,10 +45,11 @@
   {{- local_md5(tojson([tessera.profile_survivorship(), tessera.profile_attributes()], sort_keys=true)) -}}
 {%- endmacro %}
 
-{#- Whether a per-customer model redoes only the touched customers: an incremental build whose kept rows
-    were all written under `settings_signature`. A full build, new settings, and the first build after an
-    upgrade from a version that rebuilt the table whole (no stamps) redo every customer. -#}
-{% macro redo_touched_customers_only(settings_signature) -%}
+{#- Whether this is an incremental build whose kept rows were all written under `settings_signature`, so
+    only what changed needs redoing (the touched customers of a per-customer model, the re-resolved records
+    of a per-record one). A full build, new settings, and the first build after an upgrade from a version
+    that rebuilt the table whole (no stamps) redo everything. -#}
+{% macro kept_rows_signed(settings_signature) -%}
     {{- return(is_incremental() and kept_table_has_column('_settings_signature')
         and not kept_rows_differ(settings_signature)) -}}
 {%- endmacro %}

@@ -33,16 +33,14 @@
 {%- set settings_signature = consent_settings_signature() -%}
 {%- set sources = ['consent', 'esp', 'hubspot', 'segment'] -%}
 {%- set since = none %}
-{%- if is_incremental() %}
-{%- if kept_table_has_column('_settings_signature') and not kept_rows_differ(settings_signature) %}
+{%- if tessera.kept_rows_signed(settings_signature) %}
 {%- set since = last_build_watermark('_resolved_at') %}
 {#- A plain filter on the stamp, which DuckDB answers from each row group's min/max. #}
 {%- set record_filter = 'resolved_at > ' ~ since %}
-{%- else %}
+{%- elif is_incremental() %}
 {#- Other consent settings, or kept by a version that rebuilt this table whole (no stamps yet): derive
     every record once. #}
 {%- set record_filter = 'true' %}
-{%- endif %}
 {%- else %}
 {%- set record_filter = 'customer_id is not null' %}
 {%- endif %}

@@ -23,7 +23,7 @@
 
 {%- set published = {'email': 'primary_email', 'phone': 'primary_phone'} -%}
 {%- set settings_signature = profile_survivorship_signature() %}
-{%- set incremental = tessera.redo_touched_customers_only(settings_signature) %}
+{%- set incremental = tessera.kept_rows_signed(settings_signature) %}
 
 with
 

@@ -22,7 +22,7 @@
 
 {%- set config = tessera.profile_survivorship() %}
 {%- set settings_signature = profile_survivorship_signature() %}
-{%- set incremental = tessera.redo_touched_customers_only(settings_signature) %}
+{%- set incremental = tessera.kept_rows_signed(settings_signature) %}
 
 with
 

@@ -24,7 +24,7 @@
 {%- set purposes = consent_purposes() -%}
 {%- set defaults = consent_defaults() -%}
 {%- set settings_signature = customer_consent_signature() %}
-{%- set incremental = tessera.redo_touched_customers_only(settings_signature) %}
+{%- set incremental = tessera.kept_rows_signed(settings_signature) %}
 
 with
 
