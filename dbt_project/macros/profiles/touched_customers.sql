@@ -1,24 +1,22 @@
 {#-
   Per-customer marts kept incrementally. A customer's rows derive only from the records that resolve to it,
   and int_record_resolutions re-resolves and stamps (`resolved_at`) every record staged again or touched by
-  an identity change, keeping the customer it left (`previous_customer_id`: a merge, a split, a released
-  record, a forgotten person). So the customers to redo are those of the records resolved after the
-  newest resolution the model has consumed (`_resolved_through`), now and before.
-
-  A build that skips such a model while identity runs twice loses the middle customer of a record that
-  moved twice; `cdp build` and `dbt build` run every model, and a full refresh recovers.
+  an identity change, while int_record_departures logs every customer a record left (a merge, a split, a
+  released record, a forgotten person). So the customers to redo are those of the records resolved after
+  the newest resolution the model has consumed (`_resolved_through`), and those the records left since.
+  The log keeps every departure, so identity may build several times between two builds of a mart.
 -#}
 
 {#- The customers of the records in `resolutions` (the relation int_record_resolutions) resolved after
-    `watermark`, with the customers those records left. -#}
-{% macro touched_customers(resolutions, watermark) -%}
+    `watermark`, with the customers records left since, from `departures` (int_record_departures). -#}
+{% macro touched_customers(resolutions, departures, watermark) -%}
     select customer_id
     from {{ resolutions }}
     where resolved_at > {{ watermark }} and customer_id is not null
     union
-    select previous_customer_id
-    from {{ resolutions }}
-    where resolved_at > {{ watermark }} and previous_customer_id is not null
+    select left_customer_id
+    from {{ departures }}
+    where departed_at > {{ watermark }}
 {%- endmacro %}
 
 {#- Post-hook: delete every row not written under `settings_signature`: placeholders (no signature) of
@@ -57,12 +55,14 @@
 {#-
   The scope of a per-customer model, as CTEs: `resolved_through` (the newest resolution of
   int_record_resolutions, stamped on every row written) and, in an incremental build, `touched_customers`
-  since the model's `last_build_watermark('_resolved_through')`, with the owners of identifiers that moved
-  when `history` (the relation int_identity_assignment_history) is given. Each part reads
-  int_record_resolutions itself: through one CTE read three times DuckDB would first copy every record's row.
+  since the model's `last_build_watermark('_resolved_through')` (from int_record_resolutions and
+  int_record_departures), with the owners of identifiers that moved when `history` (the relation
+  int_identity_assignment_history) is given. Each part reads int_record_resolutions itself: through one CTE
+  read twice DuckDB would first copy every record's row.
 -#}
 {% macro per_customer_scope_ctes(incremental, history=none) -%}
 {%- set resolutions = ref('int_record_resolutions') -%}
+{%- set departures = ref('int_record_departures') -%}
 resolved_through as (
     select max(resolved_at) as resolved_through from {{ resolutions }}
 ),
@@ -70,7 +70,7 @@ resolved_through as (
 {%- set watermark = last_build_watermark('_resolved_through') %}
 
 touched_customers as (
-    {{ tessera.touched_customers(resolutions, watermark) }}
+    {{ tessera.touched_customers(resolutions, departures, watermark) }}
     {%- if history is not none %}
     union
     {{ tessera.identifier_owners_changed(history, watermark) }}
