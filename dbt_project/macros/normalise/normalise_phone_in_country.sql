@@ -7,19 +7,30 @@
     (`+`, `00`) come out the same either way.
 
     `country_expr` may hold an ISO 3166 alpha-2 code or a common English name (`United Kingdom`).
+    `countries`, when given, limits the countries tried to those (the caller knows which can occur), which
+    keeps the expression short.
 #}
-{% macro normalise_phone_in_country(expr, country_expr) -%}
+{% macro normalise_phone_in_country(expr, country_expr, countries=none) -%}
     {%- set default = var('default_phone_country', 'US') | upper -%}
-    {%- set countries = tessera.phone_countries() -%}
-    {%- set default_code = countries[default].calling_code if default in countries else none -%}
+    {%- set all_countries = tessera.phone_countries() -%}
+    {%- set default_code = all_countries[default].calling_code if default in all_countries else none -%}
+    {%- set tried = [] -%}
+    {%- for country, rules in all_countries.items()
+        if rules.calling_code != default_code and (countries is none or country in countries) -%}
+        {%- do tried.append(country) -%}
+    {%- endfor -%}
+    {%- if tried -%}
     coalesce(
         case {{ tessera.country_code(country_expr) }}
-        {%- for country, rules in countries.items() if rules.calling_code != default_code %}
+        {%- for country in tried %}
             when '{{ country }}' then {{ tessera.normalise_phone(expr, country) }}
         {%- endfor %}
         end,
         {{ tessera.normalise_phone(expr) }}
     )
+    {%- else -%}
+    {{ tessera.normalise_phone(expr) }}
+    {%- endif -%}
 {%- endmacro %}
 
 

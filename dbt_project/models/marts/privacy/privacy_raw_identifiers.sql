@@ -36,7 +36,7 @@
     'pos_sales': [
         ('loyalty_id', normalise_id('loyalty_id')),
         ('email', normalise_email('email')),
-        ('phone', normalise_phone('phone')),
+        ('phone', normalise_pos_phone('phone', 'store_id')),
     ],
     'esp_events': [('email', normalise_email('email'))],
     'zendesk_tickets': [('zendesk_user_id', normalise_id('requester_id'))],

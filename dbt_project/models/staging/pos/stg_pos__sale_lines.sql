@@ -33,7 +33,7 @@ renamed as (
         {{ clean_text('store_id') }} as store_id,
         {{ normalise_id('loyalty_id') }} as loyalty_id,
         {{ normalise_email('email') }} as email,
-        {{ normalise_phone('phone') }} as phone,
+        {{ normalise_pos_phone('phone', 'store_id') }} as phone,
         {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
         {{ clean_text('sku') }} as sku,
         {{ to_integer('quantity') }} as quantity,
