@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.table import Table
 
 from cdp.console import CdpError, console, progress_bar
-from cdp.dbt_runner import EXCLUDE_UNIT_TESTS, DbtResult, NodeProgress, dbt_log_dir, run_dbt
+from cdp.dbt_runner import EXCLUDE_UNIT_TESTS, DbtResult, NodeProgress, dbt_log_dir, run_dbt, vars_args
 
 
 @dataclass
@@ -29,17 +31,19 @@ def build_project(
     full_refresh: bool = False,
     threads: int | None = None,
     unit_tests: bool = False,
+    dbt_vars: Mapping[str, Any] | None = None,
 ) -> BuildOutcome:
     """Check the audiences, run `dbt build` (seeds, models, data tests); CdpError names what failed.
 
     Audiences are validated first (sqlglot over their compiled SQL: they return `customer_id`, read only
     marts, hold no DML), so a broken audience stops the build before anything is written. dbt's unit tests
-    run only with `unit_tests` (see EXCLUDE_UNIT_TESTS).
+    run only with `unit_tests` (see EXCLUDE_UNIT_TESTS). `dbt_vars` override the project's vars for this
+    build (dbt's `--vars`), audience checks included.
     """
     from cdp.segments import require_valid_audiences
 
-    require_valid_audiences(project_dir, db_path)
-    args = ["build"]
+    require_valid_audiences(project_dir, db_path, dbt_vars=dbt_vars)
+    args = ["build", *vars_args(dbt_vars)]
     if select:
         args += ["--select", *select.split()]
     if full_refresh:

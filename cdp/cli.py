@@ -69,9 +69,16 @@ def build(
     unit_tests: Annotated[
         bool, typer.Option("--unit-tests", help="Run dbt's unit tests too (they check SQL, not data)")
     ] = False,
+    dbt_vars: Annotated[
+        str | None,
+        typer.Option(
+            "--vars", help="dbt vars for this build (YAML or JSON): '{as_of: now}'", metavar="<yaml>"
+        ),
+    ] = None,
 ) -> None:
     """`dbt build` of the project (models and their data tests) with the right profile."""
     from cdp.build import build_project, print_build
+    from cdp.dbt_runner import parse_vars
 
     settings = _settings(db, project_dir=project_dir)
     try:
@@ -83,6 +90,7 @@ def build(
             full_refresh=full_refresh,
             threads=settings.dbt_threads,
             unit_tests=unit_tests,
+            dbt_vars=parse_vars(dbt_vars) if dbt_vars is not None else None,
         )
     except CdpError as exc:
         raise fail(str(exc)) from exc

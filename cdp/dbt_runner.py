@@ -8,11 +8,13 @@ follow node events for progress bars. dbt's own console output is silenced; its 
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cdp.console import CdpError
 
@@ -99,6 +101,27 @@ def dbt_env(db_path: Path, target: str = "duckdb", threads: int | None = None) -
     if threads:
         env["TESSERA_DBT_THREADS"] = str(threads)
     return env
+
+
+def parse_vars(text: str) -> dict[str, Any]:
+    """The dbt vars of a `--vars` option: a YAML or JSON mapping (`'{as_of: now}'`), as dbt reads it.
+
+    Raises CdpError naming the option when the text is not a mapping, so a typo stops before dbt starts.
+    """
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CdpError(f"--vars is not YAML or JSON: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(value, dict):
+        raise CdpError(f"--vars must map var names to values, e.g. '{{as_of: now}}'; got {text!r}")
+    return value
+
+
+def vars_args(dbt_vars: Mapping[str, Any] | None) -> list[str]:
+    """dbt's `--vars` arguments for `dbt_vars` (none when there are none)."""
+    return ["--vars", json.dumps(dict(dbt_vars), default=str)] if dbt_vars else []
 
 
 def run_dbt(

@@ -7,6 +7,7 @@ build it refreshes its table and records `segment_memberships` / `segment_sizes`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -66,16 +67,23 @@ class SegmentDetail:
 
 
 def validate_audiences(
-    project_dir: Path, db_path: Path | None, *, manifest: ProjectManifest | None = None
+    project_dir: Path,
+    db_path: Path | None,
+    *,
+    manifest: ProjectManifest | None = None,
+    dbt_vars: Mapping[str, Any] | None = None,
 ) -> list[AudienceProblem]:
     """Problems of every audience of the project, from its freshly compiled SQL and YAML meta.
 
     `db_path` (optional, opened read-only) lets `select *` from a mart table be checked for customer_id;
-    pass `manifest` to reuse one already compiled. An empty list means every audience may build.
+    pass `manifest` to reuse one already compiled. `dbt_vars` are the build's own (`cdp build --vars`): the
+    audiences compile with them, and their `consent_purposes` replaces the project's. An empty list means
+    every audience may build.
     """
-    manifest = manifest or compiled_manifest(project_dir)
+    manifest = manifest or compiled_manifest(project_dir, dbt_vars=dbt_vars)
     lookup = warehouse_columns(db_path)
-    purposes = consent_purposes(Path(project_dir))
+    override = (dbt_vars or {}).get("consent_purposes")
+    purposes = tuple(override) if override else consent_purposes(Path(project_dir))
     problems: list[AudienceProblem] = []
     for audience in sorted(manifest.audiences.values(), key=lambda a: a.name):
         problems += check_audience(audience, manifest, lookup)
@@ -84,11 +92,15 @@ def validate_audiences(
 
 
 def require_valid_audiences(
-    project_dir: Path, db_path: Path | None, *, manifest: ProjectManifest | None = None
+    project_dir: Path,
+    db_path: Path | None,
+    *,
+    manifest: ProjectManifest | None = None,
+    dbt_vars: Mapping[str, Any] | None = None,
 ) -> None:
     """Raise CdpError when an audience breaks a rule; the message carries every problem, one per line
     (the first line alone is a usable one-line reason). `cdp build` calls this before `dbt build`."""
-    problems = validate_audiences(project_dir, db_path, manifest=manifest)
+    problems = validate_audiences(project_dir, db_path, manifest=manifest, dbt_vars=dbt_vars)
     if problems:
         count = f"{len(problems)} audience problem{'s' if len(problems) > 1 else ''}"
         raise CdpError(f"{count}: " + "\n".join(str(p) for p in problems))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,8 +137,10 @@ def _project_name(data: dict[str, Any]) -> str:
     return data.get("metadata", {}).get("project_name") or "tessera"
 
 
-def compiled_manifest(project_dir: Path, select: str | None = None) -> ProjectManifest:
-    """Compile the audiences (or `select`) of the project and return the manifest.
+def compiled_manifest(
+    project_dir: Path, select: str | None = None, dbt_vars: Mapping[str, Any] | None = None
+) -> ProjectManifest:
+    """Compile the audiences (or `select`) of the project, with `dbt_vars` if given, and return the manifest.
 
     dbt runs in-process against a scratch DuckDB file, its target and logs beside it, so this works while
     another process holds the warehouse. The scratch folder is kept (`<target>/audience-compile`): dbt
@@ -160,18 +163,20 @@ def compiled_manifest(project_dir: Path, select: str | None = None) -> ProjectMa
             except OSError:
                 pass  # another compile holds the kept folder
             else:
-                return _compile_in(kept, project_dir, select)
+                return _compile_in(kept, project_dir, select, dbt_vars)
     with tempfile.TemporaryDirectory(prefix="tessera-compile-") as tmp:
-        return _compile_in(Path(tmp), project_dir, select)
+        return _compile_in(Path(tmp), project_dir, select, dbt_vars)
 
 
-def _compile_in(scratch: Path, project_dir: Path, select: str | None) -> ProjectManifest:
-    from cdp.dbt_runner import run_dbt
+def _compile_in(
+    scratch: Path, project_dir: Path, select: str | None, dbt_vars: Mapping[str, Any] | None
+) -> ProjectManifest:
+    from cdp.dbt_runner import run_dbt, vars_args
 
     manifest_path = scratch / "target" / "manifest.json"
     manifest_path.unlink(missing_ok=True)
     result = run_dbt(
-        ["compile", "--select", select or f"path:{AUDIENCES_DIR.rstrip('/')}"],
+        ["compile", "--select", select or f"path:{AUDIENCES_DIR.rstrip('/')}", *vars_args(dbt_vars)],
         project_dir=Path(project_dir),
         db_path=scratch / "compile.duckdb",
         target_path=scratch / "target",

@@ -161,6 +161,35 @@ def test_build_rejects_an_unknown_target(tmp_path: Path, broken_project: Path) -
     assert "unknown target 'oracle'" in result.output
 
 
+def test_build_passes_vars_to_dbt(tmp_path: Path, broken_project: Path) -> None:
+    models = broken_project / "models"
+    (models / "orders_joined.sql").unlink()
+    (models / "fine.sql").write_text('select \'{{ var("greeting", "none") }}\' as greeting\n')
+    db = tmp_path / "w.duckdb"
+    result = runner.invoke(
+        app,
+        ["build", "--db", str(db), "--project-dir", str(broken_project), "--vars", "{greeting: hello}"],
+        env={"DBT_LOG_PATH": str(tmp_path / "logs"), "DBT_TARGET_PATH": str(tmp_path / "target")},
+    )
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select greeting from main.fine").fetchall() == [("hello",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("[as_of, now]", "--vars must map var names to values"), ("{as_of: [now", "--vars is not YAML or JSON")],
+)
+def test_build_refuses_vars_that_are_not_a_mapping(
+    tmp_path: Path, broken_project: Path, text: str, message: str
+) -> None:
+    args = ["build", "--db", str(tmp_path / "w.duckdb"), "--project-dir", str(broken_project), "--vars", text]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert message in " ".join(result.output.split())
+    assert not (tmp_path / "w.duckdb").exists()  # refused before dbt started
+
+
 def test_demo_data_writes_the_contract_layout(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = runner.invoke(app, ["demo-data", "--out", str(out), "--customers", "30", "--seed", "3"])

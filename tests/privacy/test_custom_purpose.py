@@ -75,6 +75,14 @@ def test_the_audience_check_accepts_the_added_purpose(world: dict[str, Any]) -> 
     assert [p for p in world["problems"] if p.audience == "push_reachable"] == []
 
 
+def test_the_audience_check_follows_the_builds_own_vars(world: dict[str, Any]) -> None:
+    """`cdp build --vars` that leaves the purpose out: the audience check refuses it before dbt runs."""
+    w: Warehouse = world["world"]
+    problems = validate_audiences(w.project_dir, w.db_path, dbt_vars={"consent_purposes": DEFAULTS})
+    refused = [str(p) for p in problems if p.audience == "push_reachable"]
+    assert len(refused) == 1 and "push_marketing" in refused[0]
+
+
 def test_the_build_tracks_and_applies_the_added_purpose(world: dict[str, Any]) -> None:
     w: Warehouse = world["world"]
     ann, bob = w.customer_with_email(ANN), w.customer_with_email(BOB)
