@@ -106,9 +106,29 @@ def _invocation_starts(lines: list[str]) -> list[int]:
     return [i for i, line in enumerate(lines) if _INVOCATION.search(line)]
 
 
+def _read_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8", errors="replace").splitlines()
+
+
+def _log_lines(path: Path, invocations: int | None) -> list[str]:
+    """The lines of `path`, after those of as many of its rolled-over files as it takes to hold the last
+    `invocations` whole. dbt rolls `dbt.log` over at 10 MB (`dbt.log.1` the newest, then `.2`...), often in
+    the middle of an invocation; a test worker's log fills 10 MB in a few builds."""
+    lines = _read_lines(path)
+    older = 1
+    while invocations is not None and len(_invocation_starts(lines)) < invocations:
+        rolled = path.with_name(f"{path.name}.{older}")
+        if not rolled.exists():
+            break
+        lines = _read_lines(rolled) + lines
+        older += 1
+    return lines
+
+
 def profile_log(path: Path, last_invocations: int | None = None) -> Profile:
-    """Parse `path`, or only its last `last_invocations` dbt invocations; ValueError if it holds fewer."""
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    """Parse `path`, or only its last `last_invocations` dbt invocations (reading the files dbt rolled it
+    over into when it holds fewer); ValueError if the log holds fewer."""
+    lines = _log_lines(path, last_invocations)
     starts = _invocation_starts(lines)
     if last_invocations is not None:
         if len(starts) < last_invocations:

@@ -89,6 +89,20 @@ def test_only_the_last_invocations_are_read_when_asked(log: Path) -> None:
         profiler.profile_log(log, last_invocations=3)
 
 
+def test_invocations_dbt_rolled_over_are_read_from_the_older_files(tmp_path: Path) -> None:
+    """dbt rolls dbt.log over at 10 MB, in the middle of an invocation: the older part is in dbt.log.1."""
+    first, second, third = _invocation("09"), _invocation("10"), _invocation("11")
+    (tmp_path / "dbt.log.2").write_text("\n".join(first) + "\n", encoding="utf-8")
+    (tmp_path / "dbt.log.1").write_text("\n".join(second[:5]) + "\n", encoding="utf-8")
+    (tmp_path / "dbt.log").write_text("\n".join(second[5:] + third) + "\n", encoding="utf-8")
+    profile = profiler.profile_log(tmp_path / "dbt.log", last_invocations=2)
+    assert profile.invocations == 2 and profile.wall_s == pytest.approx(20.0)
+    assert profile.sql_s() == pytest.approx(7.0)
+    assert profiler.profile_log(tmp_path / "dbt.log", last_invocations=3).wall_s == pytest.approx(30.0)
+    with pytest.raises(ValueError, match="3 dbt invocation"):
+        profiler.profile_log(tmp_path / "dbt.log", last_invocations=4)
+
+
 def test_a_build_past_midnight_keeps_its_wall_time(tmp_path: Path) -> None:
     lines = _invocation("23")
     lines[-1] = _line("00:00:05.000000", "Command `dbt build` succeeded", "MainThread")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -28,7 +29,14 @@ def _count(db_path: Path, sql: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    # The tests read this worker's dbt log from a byte offset: dbt must not roll it over (at 10 MB) meanwhile.
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DBT_LOG_FILE_MAX_BYTES", "0")
+        yield _runs(tmp_path_factory)
+
+
+def _runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
     script = load_bench_script("increment_again")
     from _pipeline import DBT_STAGES, dbt_stage, load_stage
 
