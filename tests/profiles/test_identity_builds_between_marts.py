@@ -13,16 +13,8 @@ from typing import Any
 
 import pytest
 from audience_warehouse import Warehouse, hubspot, nps
+from survivorship_rows import ANN, BOB, CAT, DAN, EVE, GOLDEN, SURVIVED
 
-ANN, BOB, CAT, DAN, EVE = "ann@x.test", "bob@x.test", "cat@x.test", "dan@x.test", "eve@x.test"
-SURVIVED = (
-    "select customer_id, attribute, value, source, updated_at, candidate_count"
-    " from main.int_profile_attributes_survived order by all"
-)
-GOLDEN = (
-    "select * exclude (_resolved_through, _settings_signature)"
-    " from main.int_customer_golden_records order by all"
-)
 IDENTITY = ("--select", "staging", "intermediate.identity")
 MARTS = ("--select", "+int_customer_golden_records", "--exclude", "staging", "intermediate.identity")
 FULL_REFRESH = (

@@ -9,16 +9,8 @@ from typing import Any
 import duckdb
 import pytest
 from audience_warehouse import Warehouse, hubspot, nps, segment_identify, shopify_order
+from survivorship_rows import ANN, BOB, CAT, DAN, EVE, GOLDEN, SURVIVED
 
-ANN, BOB, CAT, DAN, EVE = "ann@x.test", "bob@x.test", "cat@x.test", "dan@x.test", "eve@x.test"
-SURVIVED = (
-    "select customer_id, attribute, value, source, updated_at, candidate_count"
-    " from main.int_profile_attributes_survived order by all"
-)
-GOLDEN = (
-    "select * exclude (_resolved_through, _settings_signature)"
-    " from main.int_customer_golden_records order by all"
-)
 SELECT = ("+int_profile_attributes_survived", "customer_identifiers", "int_customer_golden_records")
 FULL_REFRESH = ("int_profile_attributes_survived", "int_customer_golden_records", "--full-refresh")
 NEW_RULES = {"profile_survivorship": {"first_name": {"rule": "most_recent"}}}
