@@ -82,8 +82,7 @@ def validate_audiences(
     """
     manifest = manifest or compiled_manifest(project_dir, dbt_vars=dbt_vars)
     lookup = warehouse_columns(db_path)
-    override = (dbt_vars or {}).get("consent_purposes")
-    purposes = tuple(override) if override else consent_purposes(Path(project_dir))
+    purposes = consent_purposes(Path(project_dir), dbt_vars)
     problems: list[AudienceProblem] = []
     for audience in sorted(manifest.audiences.values(), key=lambda a: a.name):
         problems += check_audience(audience, manifest, lookup)

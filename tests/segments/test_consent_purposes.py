@@ -63,6 +63,14 @@ def test_a_value_that_is_not_a_list_of_names_leaves_the_defaults(tmp_path: Path,
     assert consent_purposes(project(tmp_path, f"vars:\n  consent_purposes: {value}\n")) == DEFAULTS
 
 
+def test_a_builds_own_vars_come_before_the_project_file(tmp_path: Path) -> None:
+    """`cdp build --vars`, read as dbt reads `--vars`: first, and held to the same shape."""
+    folder = project(tmp_path, "vars:\n  consent_purposes: [analytics]\n")
+    assert consent_purposes(folder, {"consent_purposes": ["sms_marketing"]}) == ("sms_marketing",)
+    assert consent_purposes(folder, {"as_of": "now"}) == ("analytics",)
+    assert consent_purposes(folder, {"consent_purposes": "sms_marketing"}) == DEFAULTS
+
+
 def test_an_audience_may_use_a_purpose_the_project_adds(tmp_path: Path) -> None:
     overridden = project(tmp_path, "vars:\n  consent_purposes: [email_marketing, push_marketing]\n")
     assert check_meta(audience("push_marketing"), overridden) == []
