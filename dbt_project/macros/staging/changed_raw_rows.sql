@@ -78,9 +78,13 @@
 
 {#-
   The newest `column` (default `_loaded_at`) already in the model being built incrementally (`this`);
-  1900-01-01 when it is empty, so an empty model reads everything. Models that carry `_loaded_at` compare
-  their inputs' `_loaded_at` with it to find what was staged since their last build. At execution it is
-  read first and written as a literal: engines prune storage by a literal bound, not by a scalar subquery.
+  1900-01-01 when it is empty, so an empty model reads everything. A staging model compares its raw rows'
+  `_loaded_at` with its own newest `_loaded_at` (macro changed_raw_rows). A model built on staged tables
+  compares their `_staged_at` with the newest stamp of its own builds (`_identified_at`, `_built_at`,
+  `_staged_at`): every model of a dbt invocation stamps the invocation's start, so the rows staged since
+  its last build are exactly those stamped after it, whatever order sources were loaded and staged in. At
+  execution it is read first and written as a literal: engines prune storage by a literal bound, not by a
+  scalar subquery.
 -#}
 {% macro last_build_watermark(column='_loaded_at') -%}
     {%- set watermark_sql -%}

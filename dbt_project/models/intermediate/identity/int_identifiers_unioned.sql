@@ -3,8 +3,11 @@
   identifier's integer node id for the graph. Values arrive normalised from staging (emails lower-cased,
   phones E.164); ids are trimmed text.
 
-  Incremental: a build re-reads only the records staged since the newest `_loaded_at` here, and replaces
-  all identifier rows of those records (delete+insert on source, record_id). Two cases reach beyond the new
+  Incremental: a build re-reads only the records staged since its last build (`_staged_at` after the
+  newest `_identified_at` here), and replaces all identifier rows of those records (delete+insert on source,
+  record_id). Staging time, not load time: a file loaded before the last build but staged after it (a
+  partial build that staged other sources first, or, on Postgres, a load still committing while a build ran)
+  would otherwise be skipped for good. Two cases reach beyond the new
   rows: a Zendesk user's record also carries its tickets (new tickets re-read their requester), and an
   alias's previousId is typed by whether it is known as a user id anywhere (events naming a newly seen
   user id as previousId are re-read). `_identified_at` is when a build last wrote the record's rows: the
@@ -22,9 +25,10 @@
     on_schema_change='fail',
 ) }}
 
-{%- set watermark = last_build_watermark() if is_incremental() else none %}
-{#- Strictly after: a file's rows share one load stamp and are staged together (macro changed_raw_rows). -#}
-{%- set since_last_build = ('where _loaded_at > ' ~ watermark) if is_incremental() else '' %}
+{%- set watermark = last_build_watermark('_identified_at') if is_incremental() else none %}
+{#- Strictly after: every model of a dbt invocation stamps its rows with the invocation's start, and staging
+    runs before this model, so the rows stamped with the watermark were read by the build that wrote it. -#}
+{%- set since_last_build = ('where _staged_at > ' ~ watermark) if is_incremental() else '' %}
 {#- A full build reads the identifier rows twice (to number the identifiers, then to give each row its
     number): every CTE they come from is inlined, so no copy of all of them is kept (see inline_cte). An
     incremental build reads few rows, and keeping them is cheaper than staging them twice. -#}
@@ -41,7 +45,7 @@ segment_events as {{ inline }} (
     union all
     select {{ segment_columns }} from {{ ref('stg_segment__events') }}
     where previous_id in (select user_id from {{ ref('stg_segment__events') }} {{ since_last_build }})
-        and _loaded_at <= {{ watermark }}
+        and _staged_at <= {{ watermark }}
     {%- endif %}
 ),
 

@@ -12,17 +12,18 @@
   reporting currency with the static rates of `profile_fx_rates`.
 
   Incremental per order: an order changes only when it is staged again or int_record_resolutions
-  re-resolves its record (a line's, for a store transaction). So a build redoes the orders staged since
-  the newest `_loaded_at` here and those whose records were resolved after the newest resolution it
-  consumed (`_resolved_through`), and replaces them (delete+insert on order_id); each row it writes carries
-  the build's `_built_at`, from which the timeline reads the orders to redo. A full refresh gives the
+  re-resolves its record (a line's, for a store transaction). So a build redoes the orders staged since its
+  last build (`_staged_at` after the newest `_built_at` here; staging time, not load time, as in
+  int_identifiers_unioned) and those whose records were resolved after the newest resolution it consumed
+  (`_resolved_through`), and replaces them (delete+insert on order_id); each row it writes carries the
+  build's `_built_at`, from which the timeline reads the orders to redo. A full refresh gives the
   same rows (tests/identity/test_incremental_resolution.py).
 -#}
 
 {#- A table kept by the version that rebuilt it whole has no stamps: its first build redoes every order. -#}
 {%- set incremental = is_incremental() and kept_table_has_column('_resolved_through') %}
 {%- if incremental %}
-{%- set loaded_since = last_build_watermark('_loaded_at') %}
+{%- set staged_since = last_build_watermark('_built_at') %}
 {%- set resolved_since = last_build_watermark('_resolved_through') %}
 {%- endif %}
 
@@ -44,7 +45,7 @@ resolved_records as (
 changed_online_orders as (
     select cast(order_id as {{ dbt.type_string() }}) as source_order_id
     from {{ ref('stg_shopify__orders') }}
-    where _loaded_at > {{ loaded_since }}
+    where _staged_at > {{ staged_since }}
     union
     select record_id from resolved_records where source = 'shopify'
 ),
@@ -52,7 +53,7 @@ changed_online_orders as (
 changed_transactions as (
     select transaction_id
     from {{ ref('stg_pos__sale_lines') }}
-    where _loaded_at > {{ loaded_since }}
+    where _staged_at > {{ staged_since }}
         or sale_line_id in (select record_id from resolved_records where source = 'pos')
 ),
 

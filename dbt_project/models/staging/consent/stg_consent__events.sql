@@ -54,7 +54,8 @@ final as (
         status,
         occurred_at,
         consent_source,
-        _loaded_at
+        _loaded_at,
+        {{ build_started_at() }} as _staged_at
     from ranked
     where copy_number = 1
         and {{ not_tombstoned({'email': 'email', 'user_id': 'user_id'}) }}

@@ -54,7 +54,8 @@ final as (
         first_name,
         last_name,
         attributes,
-        _loaded_at
+        _loaded_at,
+        {{ build_started_at() }} as _staged_at
     from ranked
     where version_rank = 1
         and {{ not_tombstoned({

@@ -50,7 +50,8 @@ final as (
         created_at,
         lifecycle_stage,
         country_code,
-        _loaded_at
+        _loaded_at,
+        {{ build_started_at() }} as _staged_at
     from ranked
     where version_rank = 1
         and {{ not_tombstoned({'crm_id': 'crm_id', 'email': 'email', 'phone': 'phone'}) }}

@@ -39,7 +39,8 @@ final as (
         score,
         comment,
         responded_at,
-        _loaded_at
+        _loaded_at,
+        {{ build_started_at() }} as _staged_at
     from ranked
     where version_rank = 1
         and {{ not_tombstoned({'email': 'email'}) }}

@@ -2,9 +2,10 @@
     One row per line item of the current version of each Shopify order. `order_line_id` is Shopify's
     line item id, or `<order_id>-<position>` when the export has none.
 
-    Incremental: an order's lines change with the order, so a build re-reads the orders staged since the
-    newest `_loaded_at` here and replaces their lines (delete+insert on order_id); the post-hook deletes
-    the lines left from an order's older version (one with more lines) or of an order no longer staged.
+    Incremental: an order's lines change with the order, so a build re-reads the orders staged since its
+    last build (`_staged_at` after the newest here) and replaces their lines (delete+insert on order_id);
+    the post-hook deletes the lines left from an order's older version (one with more lines) or of an
+    order no longer staged.
 -#}
 {{ config(
     materialized=tessera.upsert_materialization(),
@@ -19,7 +20,7 @@ with
 orders as (
     select * from {{ ref('stg_shopify__orders') }}
     {%- if is_incremental() %}
-    where _loaded_at > {{ last_build_watermark() }}
+    where _staged_at > {{ last_build_watermark('_staged_at') }}
     {%- endif %}
 ),
 
@@ -51,7 +52,8 @@ renamed as (
         {{ to_integer(json_extract_text('line_item', ['quantity'])) }} as quantity,
         {{ to_decimal(json_extract_text('line_item', ['price'])) }} as unit_price,
         currency,
-        _loaded_at
+        _loaded_at,
+        {{ build_started_at() }} as _staged_at
     from line_items
     where line_item is not null
 ),

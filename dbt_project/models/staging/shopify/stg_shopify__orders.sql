@@ -83,7 +83,8 @@ final as (
         postal_code,
         country_code,
         line_items,
-        _loaded_at
+        _loaded_at,
+        {{ build_started_at() }} as _staged_at
     from ranked
     where version_rank = 1
         and {{ not_tombstoned({'shopify_customer_id': 'shopify_customer_id', 'email': 'email', 'phone': 'phone'}) }}

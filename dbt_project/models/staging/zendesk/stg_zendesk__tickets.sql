@@ -44,7 +44,8 @@ final as (
         updated_at,
         status,
         satisfaction_score,
-        _loaded_at
+        _loaded_at,
+        {{ build_started_at() }} as _staged_at
     from ranked
     where version_rank = 1
         and {{ not_tombstoned({'zendesk_user_id': 'zendesk_user_id'}) }}
