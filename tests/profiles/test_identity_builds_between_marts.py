@@ -4,7 +4,8 @@ materialization): the marts' next build must still redo every customer a record 
 int_record_resolutions keeps only the customer a record left in the build that last resolved it; the log
 int_record_departures keeps them all. Two ways to lose one are built here: a record that moves twice
 (NPS response n1: Cat, then Ann, then Bob), and a record that moves and then is sent again unchanged
-(n3: Dan, then Eve, then Eve again, which re-resolves it to the customer it already has).
+(n3: Dan, then Eve, then Eve again, which re-resolves it to the customer it already has). Between identity
+and the marts the log is refreshed alone (`--full-refresh --select int_record_departures`): it must be kept.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from survivorship_rows import ANN, BOB, CAT, DAN, EVE, GOLDEN, SURVIVED
 
 IDENTITY = ("--select", "staging", "intermediate.identity")
 MARTS = ("--select", "+int_customer_golden_records", "--exclude", "staging", "intermediate.identity")
+DEPARTURES = (
+    "select record_id, left_customer_id, customer_id from main.int_record_departures"
+    " order by departed_at, record_id"
+)
 FULL_REFRESH = (
     "--select",
     "int_profile_attributes_survived",
@@ -68,10 +73,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         [nps("n1", BOB, 9, "2026-03-01T00:00:00Z"), nps("n3", EVE, 8, "2026-03-03T00:00:00Z")],
     )
     world.dbt("run", *IDENTITY)
-    runs["departures"] = world.query(
-        "select record_id, left_customer_id, customer_id from main.int_record_departures"
-        " order by departed_at, record_id"
-    )
+    runs["departures"] = world.query(DEPARTURES)
+    # Refreshed alone, the log is kept (full_refresh false): rebuilt, it would drop n1's first departure.
+    world.dbt("run", "--select", "int_record_departures", "--full-refresh")
+    runs["departures_refreshed"] = world.query(DEPARTURES)
     runs["customers"] = customers
 
     world.dbt("run", *MARTS)
@@ -91,6 +96,7 @@ def test_the_log_keeps_every_customer_a_record_left(runs: dict[str, Any]) -> Non
         ("n3", c[DAN], c[EVE]),
         ("n1", c[ANN], c[BOB]),
     ]
+    assert runs["departures_refreshed"] == runs["departures"]
 
 
 def test_the_customers_left_in_the_first_build_are_redone(runs: dict[str, Any]) -> None:

@@ -4,10 +4,13 @@
   left in the build that last resolved it, so two identity builds with no per-customer mart between them
   would lose the first one (a record moved twice, or moved and then was staged again); the marts read
   whom to redo from here (macros/profiles/touched_customers.sql). A full build of int_record_resolutions
-  leaves nothing, so a full build of this model starts the log empty.
+  leaves no departure to log. `--full-refresh` does not rebuild the log (`full_refresh=false`, like the
+  assignment history): rebuilt alone, it would keep only each record's last departure, and a customer left
+  earlier, that no mart has redone yet, would stay stale.
 -#}
 {{ config(
     materialized=tessera.upsert_materialization(),
+    full_refresh=false,
     incremental_strategy='append',
     on_schema_change='append_new_columns',
 ) }}
