@@ -26,9 +26,12 @@
   then found by the raw value itself, with the key computed only for the few raw values that cleaning could
   change (padded with spaces, or with a decimal point). Computing the key on every older row was most of an
   incremental `stg_segment__events` (1.4 s against 0.7 s at 300k customers, per lookup).
+
+  `incremental` (default `is_incremental()`): false to read every raw row in an incremental build (a model
+  whose settings changed, macro staging_incremental).
 -#}
-{% macro changed_raw_rows(relation, key, raw_column=none) -%}
-    {%- if is_incremental() %}
+{% macro changed_raw_rows(relation, key, raw_column=none, incremental=none) -%}
+    {%- if (is_incremental() if incremental is none else incremental) %}
     {%- set since = last_build_watermark() %}
     {%- set touched_keys = 'select ' ~ key ~ ' from ' ~ relation ~ ' where _loaded_at > ' ~ since %}
     select * from {{ relation }}

@@ -1,4 +1,10 @@
-{{ config(unique_key=['source_name', 'record_id']) }}
+{{ config(
+    unique_key=['source_name', 'record_id'],
+    pre_hook="{{ tessera.restage_on_new_settings(tessera.staging_phone_settings_signature()) }}",
+) }}
+
+{%- set settings_signature = tessera.staging_phone_settings_signature() %}
+{%- set incremental = tessera.staging_incremental(settings_signature) %}
 
 {#- One row per (custom source, record id): the row loaded last wins. -#}
 
@@ -7,7 +13,8 @@ with
 source_records as (
     {{ changed_raw_rows(
         source('custom', 'custom_records'),
-        dbt.concat(["coalesce(" ~ clean_text('source_name') ~ ", '')", "'|'", normalise_id('record_id')])
+        dbt.concat(["coalesce(" ~ clean_text('source_name') ~ ", '')", "'|'", normalise_id('record_id')]),
+        incremental=incremental,
     ) }}
 ),
 
@@ -55,7 +62,8 @@ final as (
         last_name,
         attributes,
         _loaded_at,
-        {{ build_started_at() }} as _staged_at
+        {{ build_started_at() }} as _staged_at,
+        cast('{{ settings_signature }}' as {{ dbt.type_string() }}) as _settings_signature
     from ranked
     where version_rank = 1
         and {{ not_tombstoned({

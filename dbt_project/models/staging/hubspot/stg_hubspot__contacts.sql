@@ -1,4 +1,10 @@
-{{ config(unique_key='crm_id') }}
+{{ config(
+    unique_key='crm_id',
+    pre_hook="{{ tessera.restage_on_new_settings(tessera.staging_phone_settings_signature()) }}",
+) }}
+
+{%- set settings_signature = tessera.staging_phone_settings_signature() %}
+{%- set incremental = tessera.staging_incremental(settings_signature) %}
 
 {#-
     One row per HubSpot contact. Each export repeats every contact: the row loaded last wins (within a
@@ -9,7 +15,9 @@
 with
 
 source_contacts as (
-    {{ changed_raw_rows(source('hubspot', 'hubspot_contacts'), normalise_id('record_id'), 'record_id') }}
+    {{ changed_raw_rows(
+        source('hubspot', 'hubspot_contacts'), normalise_id('record_id'), 'record_id', incremental=incremental
+    ) }}
 ),
 
 renamed as (
@@ -51,7 +59,8 @@ final as (
         lifecycle_stage,
         country_code,
         _loaded_at,
-        {{ build_started_at() }} as _staged_at
+        {{ build_started_at() }} as _staged_at,
+        cast('{{ settings_signature }}' as {{ dbt.type_string() }}) as _settings_signature
     from ranked
     where version_rank = 1
         and {{ not_tombstoned({'crm_id': 'crm_id', 'email': 'email', 'phone': 'phone'}) }}

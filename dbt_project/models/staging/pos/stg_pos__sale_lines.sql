@@ -1,4 +1,10 @@
-{{ config(unique_key='sale_line_id') }}
+{{ config(
+    unique_key='sale_line_id',
+    pre_hook="{{ tessera.restage_on_new_settings(tessera.staging_phone_settings_signature(true)) }}",
+) }}
+
+{%- set settings_signature = tessera.staging_phone_settings_signature(true) %}
+{%- set incremental = tessera.staging_incremental(settings_signature) %}
 
 {#-
     One row per point-of-sale line. Lines carry no id of their own: a line is numbered by its position
@@ -9,7 +15,9 @@
 with
 
 source_sales as (
-    {{ changed_raw_rows(source('pos', 'pos_sales'), clean_text('transaction_id'), 'transaction_id') }}
+    {{ changed_raw_rows(
+        source('pos', 'pos_sales'), clean_text('transaction_id'), 'transaction_id', incremental=incremental
+    ) }}
 ),
 
 numbered as (
@@ -72,7 +80,8 @@ final as (
         line_amount,
         currency,
         _loaded_at,
-        {{ build_started_at() }} as _staged_at
+        {{ build_started_at() }} as _staged_at,
+        cast('{{ settings_signature }}' as {{ dbt.type_string() }}) as _settings_signature
     from ranked
     where version_rank = 1
         and {{ not_tombstoned({'loyalty_id': 'loyalty_id', 'email': 'email', 'phone': 'phone'}) }}

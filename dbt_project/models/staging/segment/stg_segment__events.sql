@@ -1,4 +1,10 @@
-{{ config(unique_key='message_id') }}
+{{ config(
+    unique_key='message_id',
+    pre_hook="{{ tessera.restage_on_new_settings(tessera.staging_phone_settings_signature()) }}",
+) }}
+
+{%- set settings_signature = tessera.staging_phone_settings_signature() %}
+{%- set incremental = tessera.staging_incremental(settings_signature) %}
 
 {#-
     One row per Segment message. Retries and replays deliver the same messageId more than once: the copy
@@ -9,7 +15,9 @@
 with
 
 source_events as (
-    {{ changed_raw_rows(source('segment', 'segment_events'), clean_text('message_id'), 'message_id') }}
+    {{ changed_raw_rows(
+        source('segment', 'segment_events'), clean_text('message_id'), 'message_id', incremental=incremental
+    ) }}
 ),
 
 {#-
@@ -21,7 +29,7 @@ source_events as (
     of every raw row.
 -#}
 {%- set received_at = 'coalesce(' ~ parse_timestamp_utc('received_at') ~ ', _loaded_at)' %}
-{%- set raw_events = 'source_events' if is_incremental() else source('segment', 'segment_events') %}
+{%- set raw_events = 'source_events' if incremental else source('segment', 'segment_events') %}
 copied_messages as (
     select {{ clean_text('message_id') }} as message_id
     from {{ raw_events }}
@@ -139,7 +147,8 @@ final as (
         traits,
         properties,
         _loaded_at,
-        {{ build_started_at() }} as _staged_at
+        {{ build_started_at() }} as _staged_at,
+        cast('{{ settings_signature }}' as {{ dbt.type_string() }}) as _settings_signature
     from renamed
     where message_id is not null
         and {{ not_tombstoned({

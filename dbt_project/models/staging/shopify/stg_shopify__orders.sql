@@ -1,4 +1,10 @@
-{{ config(unique_key='order_id') }}
+{{ config(
+    unique_key='order_id',
+    pre_hook="{{ tessera.restage_on_new_settings(tessera.staging_phone_settings_signature()) }}",
+) }}
+
+{%- set settings_signature = tessera.staging_phone_settings_signature() %}
+{%- set incremental = tessera.staging_incremental(settings_signature) %}
 
 {#-
     One row per Shopify order. Every export repeats an order in its then-current state: the version with
@@ -9,7 +15,9 @@
 with
 
 source_orders as (
-    {{ changed_raw_rows(source('shopify', 'shopify_orders'), normalise_id('id'), 'id') }}
+    {{ changed_raw_rows(
+        source('shopify', 'shopify_orders'), normalise_id('id'), 'id', incremental=incremental
+    ) }}
 ),
 
 renamed as (
@@ -84,7 +92,8 @@ final as (
         country_code,
         line_items,
         _loaded_at,
-        {{ build_started_at() }} as _staged_at
+        {{ build_started_at() }} as _staged_at,
+        cast('{{ settings_signature }}' as {{ dbt.type_string() }}) as _settings_signature
     from ranked
     where version_rank = 1
         and {{ not_tombstoned({'shopify_customer_id': 'shopify_customer_id', 'email': 'email', 'phone': 'phone'}) }}

@@ -1,11 +1,19 @@
-{{ config(unique_key='zendesk_user_id') }}
+{{ config(
+    unique_key='zendesk_user_id',
+    pre_hook="{{ tessera.restage_on_new_settings(tessera.staging_phone_settings_signature()) }}",
+) }}
+
+{%- set settings_signature = tessera.staging_phone_settings_signature() %}
+{%- set incremental = tessera.staging_incremental(settings_signature) %}
 
 {#- One row per Zendesk user: the row loaded last wins. -#}
 
 with
 
 source_users as (
-    {{ changed_raw_rows(source('zendesk', 'zendesk_users'), normalise_id('id'), 'id') }}
+    {{ changed_raw_rows(
+        source('zendesk', 'zendesk_users'), normalise_id('id'), 'id', incremental=incremental
+    ) }}
 ),
 
 renamed as (
@@ -40,7 +48,8 @@ final as (
         full_name,
         created_at,
         _loaded_at,
-        {{ build_started_at() }} as _staged_at
+        {{ build_started_at() }} as _staged_at,
+        cast('{{ settings_signature }}' as {{ dbt.type_string() }}) as _settings_signature
     from ranked
     where version_rank = 1
         and {{ not_tombstoned({'zendesk_user_id': 'zendesk_user_id', 'email': 'email', 'phone': 'phone'}) }}
