@@ -26,6 +26,10 @@ DataDirOption = Annotated[
 ]
 ProjectDirOption = Annotated[Path | None, typer.Option("--project-dir", help="dbt project folder")]
 TargetOption = Annotated[str, typer.Option("--target", help="Engine: duckdb | postgres | spark")]
+VarsOption = Annotated[
+    str | None,
+    typer.Option("--vars", help="dbt vars for this build (YAML or JSON): '{as_of: now}'", metavar="<yaml>"),
+]
 
 
 def _settings(
@@ -69,12 +73,7 @@ def build(
     unit_tests: Annotated[
         bool, typer.Option("--unit-tests", help="Run dbt's unit tests too (they check SQL, not data)")
     ] = False,
-    dbt_vars: Annotated[
-        str | None,
-        typer.Option(
-            "--vars", help="dbt vars for this build (YAML or JSON): '{as_of: now}'", metavar="<yaml>"
-        ),
-    ] = None,
+    dbt_vars: VarsOption = None,
 ) -> None:
     """`dbt build` of the project (models and their data tests) with the right profile."""
     from cdp.build import build_project, print_build
@@ -104,13 +103,16 @@ def run(
     project_dir: ProjectDirOption = None,
     target: TargetOption = "duckdb",
     no_sync: Annotated[bool, typer.Option("--no-sync", help="Stop after the build")] = False,
+    dbt_vars: VarsOption = None,
 ) -> None:
     """Load, build and sync, end to end (on the bundled sample data by default)."""
+    from cdp.dbt_runner import parse_vars
     from cdp.pipeline import run_pipeline
 
     settings = _settings(db, data_dir, project_dir)
     try:
-        run_pipeline(settings, target=target, sync=not no_sync)
+        parsed_vars = parse_vars(dbt_vars) if dbt_vars is not None else None
+        run_pipeline(settings, target=target, sync=not no_sync, dbt_vars=parsed_vars)
     except CdpError as exc:
         raise fail(str(exc)) from exc
 

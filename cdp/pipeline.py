@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from cdp.build import build_project, print_build
 from cdp.console import console
@@ -10,8 +12,15 @@ from cdp.loading import load_inputs, print_load_report
 from cdp.settings import Settings
 
 
-def run_pipeline(settings: Settings, *, target: str = "duckdb", sync: bool = True) -> None:
-    """Run every step in order; any step's CdpError stops the run with its reason."""
+def run_pipeline(
+    settings: Settings,
+    *,
+    target: str = "duckdb",
+    sync: bool = True,
+    dbt_vars: Mapping[str, Any] | None = None,
+) -> None:
+    """Run every step in order; any step's CdpError stops the run with its reason. `dbt_vars` override
+    the project's vars for the build."""
     started = time.perf_counter()
     console.rule("[bold]1/3 load")
     print_load_report(load_inputs(settings, target))
@@ -22,6 +31,7 @@ def run_pipeline(settings: Settings, *, target: str = "duckdb", sync: bool = Tru
             db_path=settings.db_path,
             target=target,
             threads=settings.dbt_threads,
+            dbt_vars=dbt_vars,
         )
     )
     if sync:

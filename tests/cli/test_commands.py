@@ -190,6 +190,36 @@ def test_build_refuses_vars_that_are_not_a_mapping(
     assert not (tmp_path / "w.duckdb").exists()  # refused before dbt started
 
 
+def test_run_passes_vars_to_the_build(tmp_path: Path, broken_project: Path) -> None:
+    models = broken_project / "models"
+    (models / "orders_joined.sql").unlink()
+    (models / "fine.sql").write_text('select \'{{ var("greeting", "none") }}\' as greeting\n')
+    data = tmp_path / "data"
+    (data / "nps").mkdir(parents=True)
+    (data / "nps" / "responses.jsonl").write_text(
+        '{"id": "n1", "email": "ann@mail.com", "score": 9, "created_at": "2026-01-01T00:00:00Z"}\n'
+    )
+    db = tmp_path / "w.duckdb"
+    args = ["run", "--db", str(db), "--data-dir", str(data), "--project-dir", str(broken_project)]
+    result = runner.invoke(
+        app,
+        [*args, "--no-sync", "--vars", "{greeting: hello}"],
+        env={"DBT_LOG_PATH": str(tmp_path / "logs"), "DBT_TARGET_PATH": str(tmp_path / "target")},
+    )
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from raw.nps_responses").fetchone() == (1,)
+        assert con.execute("select greeting from main.fine").fetchall() == [("hello",)]
+
+
+def test_run_refuses_vars_that_are_not_a_mapping_before_loading(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    result = runner.invoke(app, ["run", "--db", str(db), "--vars", "[as_of, now]"])
+    assert result.exit_code == 1
+    assert "--vars must map var names to values" in " ".join(result.output.split())
+    assert not db.exists()
+
+
 def test_demo_data_writes_the_contract_layout(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = runner.invoke(app, ["demo-data", "--out", str(out), "--customers", "30", "--seed", "3"])
