@@ -17,7 +17,18 @@
     without the column counts as signed: the pre-hook stamps it with the current settings. -#}
 {% macro staging_incremental(settings_signature) -%}
     {{- return(is_incremental() and (not tessera.kept_table_has_column('_settings_signature')
-        or not tessera.kept_rows_differ(settings_signature))) -}}
+        or not tessera.staged_under_other_settings(settings_signature))) -}}
+{%- endmacro %}
+
+{#- True when the kept table holds a row staged under other settings than `settings_signature` (read at
+    execution; false while dbt parses). -#}
+{% macro staged_under_other_settings(settings_signature) -%}
+    {%- if not execute -%}{{ return(false) }}{%- endif -%}
+    {%- set query -%}
+        select count(*) from {{ this }}
+        where _settings_signature is null or _settings_signature <> '{{ settings_signature }}'
+    {%- endset -%}
+    {{ return(tessera.query_value(query) > 0) }}
 {%- endmacro %}
 
 {#- Pre-hook of a signed staging model, in the model's transaction: a kept table from a version without the
@@ -28,7 +39,7 @@
         {%- if not tessera.kept_table_has_column('_settings_signature') -%}
     alter table {{ this }}
         add column _settings_signature {{ dbt.type_string() }} default '{{ settings_signature }}'
-        {%- elif tessera.kept_rows_differ(settings_signature) -%}
+        {%- elif tessera.staged_under_other_settings(settings_signature) -%}
     delete from {{ this }}
         {%- endif -%}
     {%- endif -%}
