@@ -19,25 +19,6 @@
     where departed_at > {{ watermark }}
 {%- endmacro %}
 
-{#- Post-hook: delete every row not written under `settings_signature`: placeholders (no signature) of
-    redone customers left with no rows (they have replaced the old rows by the model's delete+insert on
-    `customer_id`), rows of a version without stamps that the first build after the upgrade did not rewrite,
-    and rows of customers gone before the build that redid all under new settings. -#}
-{% macro delete_rows_not_signed(settings_signature) -%}
-    delete from {{ this }}
-    where _settings_signature is null or _settings_signature <> '{{ settings_signature }}'
-{%- endmacro %}
-
-{#- True when the kept table holds a row computed under other settings than `settings_signature` (read at
-    execution; overridden in unit tests). -#}
-{% macro kept_rows_differ(settings_signature) -%}
-    {%- if not execute -%}{{ return(false) }}{%- endif -%}
-    {%- set query -%}
-        select count(*) from {{ this }} where _settings_signature <> '{{ settings_signature }}'
-    {%- endset -%}
-    {{ return(tessera.query_value(query) > 0) }}
-{%- endmacro %}
-
 {#- A digest of the survivorship settings: when it changes, an incremental build redoes every customer. -#}
 {% macro profile_survivorship_signature() -%}
   {{- local_md5(tojson([tessera.profile_survivorship(), tessera.profile_attributes()], sort_keys=true)) -}}

@@ -17,30 +17,20 @@
     without the column counts as signed: the pre-hook stamps it with the current settings. -#}
 {% macro staging_incremental(settings_signature) -%}
     {{- return(is_incremental() and (not tessera.kept_table_has_column('_settings_signature')
-        or not tessera.staged_under_other_settings(settings_signature))) -}}
-{%- endmacro %}
-
-{#- True when the kept table holds a row staged under other settings than `settings_signature` (read at
-    execution; false while dbt parses). -#}
-{% macro staged_under_other_settings(settings_signature) -%}
-    {%- if not execute -%}{{ return(false) }}{%- endif -%}
-    {%- set query -%}
-        select count(*) from {{ this }}
-        where _settings_signature is null or _settings_signature <> '{{ settings_signature }}'
-    {%- endset -%}
-    {{ return(tessera.query_value(query) > 0) }}
+        or not tessera.kept_rows_differ(settings_signature))) -}}
 {%- endmacro %}
 
 {#- Pre-hook of a signed staging model, in the model's transaction: a kept table from a version without the
-    column gains it, stamped with the current settings; a kept table staged under other settings is
-    emptied, because this build stages every raw row again (`staging_incremental`). -#}
+    column gains it, stamped with the current settings; otherwise the rows staged under other settings are
+    deleted, because this build stages every raw row again (`staging_incremental`). With unchanged settings
+    there are none: the delete reads the column without a count first. -#}
 {% macro restage_on_new_settings(settings_signature) -%}
     {%- if is_incremental() -%}
         {%- if not tessera.kept_table_has_column('_settings_signature') -%}
     alter table {{ this }}
         add column _settings_signature {{ dbt.type_string() }} default '{{ settings_signature }}'
-        {%- elif tessera.staged_under_other_settings(settings_signature) -%}
-    delete from {{ this }}
+        {%- else -%}
+    {{ tessera.delete_rows_not_signed(settings_signature) }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
